@@ -1,0 +1,49 @@
+"""The checker: ASTs of a file and its imports -> Model + diagnostics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from leadrules import diagnostics as dg
+from leadrules import model as m
+from leadrules.check import analysis
+from leadrules.check.build import Builder
+from leadrules.check.loader import load_files
+
+
+@dataclass
+class Result:
+    model: m.Model | None
+    diagnostics: list[dg.Diagnostic] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[dg.Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return self.model is not None and not self.errors
+
+
+def check(path: str | Path, text: str | bytes | None = None) -> Result:
+    """Parse and check a file (and its imports). Never raises for bad input: see `diagnostics`.
+
+    `text` overrides the file's content (the path is then only its name in messages).
+    """
+    loaded = load_files(path, text)
+    diags = list(loaded.diagnostics)
+    model = None
+    if loaded.files and not any(d.is_error for d in diags):
+        builder = Builder(loaded.files, diags)
+        model = builder.build()
+        if not any(d.is_error for d in diags):
+            diags += analysis.tier_diagnostics(model)
+            diags += analysis.rule_diagnostics(model)
+            diags += analysis.unused_diagnostics(builder.symbols, builder.used_names(), model,
+                                                 builder.root.path)
+    diags = sorted(set(diags), key=dg.sort_key)
+    if any(d.is_error for d in diags):
+        model = None
+    return Result(model, diags, loaded.sources)

@@ -1,0 +1,92 @@
+"""Reads a file and its imports: missing imports and cycles become diagnostics.
+
+The result is the list of ASTs in the order their declarations take effect: an import's
+statements come before the statements of the file that imports it, each file once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from leadrules import diagnostics as dg
+from leadrules.syntax import ast
+from leadrules.syntax.parser import parse_text
+
+
+@dataclass
+class Loaded:
+    files: list[ast.File] = field(default_factory=list)  # dependency order, root last
+    sources: dict[str, str] = field(default_factory=dict)  # display path -> text, for rendering
+    diagnostics: list[dg.Diagnostic] = field(default_factory=list)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load_files(path: str | Path, text: str | bytes | None = None) -> Loaded:
+    out = Loaded()
+    seen: dict[Path, str] = {}
+    root = Path(path)
+    _load(root, text, out, seen, stack=[], via=None, display=str(path))
+    return out
+
+
+def _load(path: Path, text, out: Loaded, seen: dict, stack: list, via: ast.Import | None,
+          display: str | None = None):
+    key = path.resolve()
+    shown = display or _display(path)
+    if key in stack:
+        chain = " -> ".join(_display(p) for p in stack[stack.index(key):]) + f" -> {_display(path)}"
+        out.diagnostics.append(
+            dg.make(
+                "LR0402",
+                f"import cycle: {chain}",
+                via.span,
+                label="this import closes the cycle",
+                help="move the shared declarations into a file that both import",
+            )
+        )
+        return
+    if key in seen:
+        return
+    if text is None:
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            if via is None:
+                raise
+            out.diagnostics.append(
+                dg.make(
+                    "LR0401",
+                    f"cannot import `{via.path}`: {e.strerror or 'not readable'}",
+                    via.span,
+                    label="imported here",
+                    help=f"the path is relative to this file's folder ({_display(path.parent)})",
+                )
+            )
+            return
+    else:
+        data = text
+    seen[key] = shown
+    tree, diags = parse_text(data, shown)
+    if isinstance(data, bytes):
+        try:
+            out.sources[shown] = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+        except Exception:  # pragma: no cover - decode with replace never fails
+            out.sources[shown] = ""
+    else:
+        out.sources[shown] = data.replace("\r\n", "\n")
+    out.diagnostics.extend(diags)
+    if tree is None:
+        return
+    stack.append(key)
+    for stmt in tree.statements:
+        if isinstance(stmt, ast.Import):
+            _load(path.parent / stmt.path, None, out, seen, stack, stmt)
+    stack.pop()
+    out.files.append(tree)

@@ -1,0 +1,44 @@
+"""`leadrules check FILE...`: parse and check; diagnostics as text, JSON or GitHub annotations."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from leadrules import diagnostics as dg
+from leadrules.commands.common import EXIT_INPUT
+
+
+@click.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="How to print diagnostics.")
+@click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+def command(files, fmt, strict):
+    """Parse and check FILES; print every diagnostic. Exit 1 on errors (or warnings with --strict)."""
+    from leadrules.check import check
+
+    diags: list[dg.Diagnostic] = []
+    sources: dict[str, str] = {}
+    for path in files:
+        result = check(path)
+        diags.extend(result.diagnostics)
+        sources.update(result.sources)
+    diags = sorted(dict.fromkeys(diags), key=dg.sort_key)  # imports shared by files: once
+    out = sys.stdout
+    if fmt == "json":
+        out.write(dg.render_json(diags))
+    elif fmt == "github":
+        out.write(dg.render_github(diags))
+    else:
+        if diags:
+            out.write(dg.render_text(diags, sources, color=out.isatty()))
+        n_err = sum(d.is_error for d in diags)
+        n_warn = len(diags) - n_err
+        summary = f"checked {len(files)} file{'s' * (len(files) != 1)}: "
+        summary += f"{n_err} error{'s' * (n_err != 1)}, {n_warn} warning{'s' * (n_warn != 1)}"
+        click.echo(summary, err=True)
+    failed = any(d.is_error for d in diags) or (strict and diags)
+    if failed:
+        raise click.exceptions.Exit(EXIT_INPUT)

@@ -1,0 +1,333 @@
+"""The Model: the IR every backend consumes. Resolved, typed, imports merged, signals expanded.
+
+Nothing here refers back to the AST or the text (spans are kept only as `Loc` for messages).
+Every node is a frozen dataclass; `to_json` gives a stable, serializable form
+(`leadrules debug model FILE`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Union
+
+TYPES = ("number", "text", "bool", "time")
+
+
+@dataclass(frozen=True)
+class Loc:
+    path: str
+    line: int
+    col: int
+
+
+def _loc():
+    return field(default=None, compare=False)
+
+
+# ---- declarations ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attribute:
+    name: str
+    type: str
+    column: str  # the source column (the name unless `from "..."`)
+    loc: Loc | None = _loc()
+
+
+@dataclass(frozen=True)
+class Property:
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    source: str  # the event's name in the data (the name unless `from "..."`)
+    props: tuple[Property, ...]
+    loc: Loc | None = _loc()
+
+    def prop(self, name: str) -> Property | None:
+        return next((p for p in self.props if p.name == name), None)
+
+
+# ---- expressions ----------------------------------------------------------------
+# Value expressions have a `type`; conditions are expressions whose value is a bool (three-valued:
+# True, False or unknown). Event predicates are never unknown.
+
+
+@dataclass(frozen=True)
+class Attr:
+    """A lead attribute."""
+
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Prop:
+    """A property of the event being filtered (only inside `EventSet.filter`)."""
+
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Const:
+    """A literal. `time` values are timezone-aware datetimes in UTC."""
+
+    value: object
+    type: str
+
+
+@dataclass(frozen=True)
+class Func:
+    name: str  # lower | domain | days_since
+    arg: Expr
+    type: str
+
+
+@dataclass(frozen=True)
+class GroupScore:
+    """A group's score (only in `tier ... when`)."""
+
+    name: str
+    type: str = "number"
+
+
+@dataclass(frozen=True)
+class TotalScore:
+    """The total score (only in `tier ... when`)."""
+
+    type: str = "number"
+
+
+@dataclass(frozen=True)
+class Cmp:
+    op: str  # == != < <= > >=
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class InList:
+    operand: Expr
+    values: tuple[object, ...]
+    type: str  # the type of the values
+
+
+@dataclass(frozen=True)
+class InRange:
+    operand: Expr
+    lo: float | int
+    hi: float | int
+
+
+@dataclass(frozen=True)
+class TextOp:
+    op: str  # contains | starts_with | ends_with
+    operand: Expr
+    value: Expr
+
+
+@dataclass(frozen=True)
+class IsMissing:
+    operand: Expr
+    present: bool
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class EventSet:
+    """The events of one declared type, optionally restricted by a condition on their properties.
+
+    Signals and inline `where` are expanded into this form; a signal of a signal ands the filters.
+    """
+
+    event: str  # EventType.name
+    filter: Expr | None = None
+
+
+@dataclass(frozen=True)
+class EventCount:
+    """An event predicate: `count(events in window) OP n`. Never unknown.
+
+    `events` None means every declared event type (`no_activity`). `window` is in seconds; None
+    means all events at or before as-of. `E` is `count >= 1`, `no E within D` is `count == 0`.
+    """
+
+    events: EventSet | None
+    op: str
+    n: int
+    window: int | None
+
+
+Expr = Union[
+    Attr, Prop, Const, Func, GroupScore, TotalScore, Cmp, InList, InRange, TextOp, IsMissing, Not,
+    And, Or, EventCount,
+]
+
+
+# ---- scoring ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A scoring rule.
+
+    kind "when": `points` once when `cond` is true.
+    kind "each": `points` per event of `events` within `window`, bounded by `cap` in absolute value.
+    `id` is stable and unique (`group/index`, 1-based within the group); `text` is the rule's
+    canonical source text, for explanations and the per-rule SQL view.
+    """
+
+    id: str
+    group: str
+    kind: str
+    points: int
+    text: str
+    cond: Expr | None = None
+    events: EventSet | None = None
+    window: int | None = None
+    cap: int | None = None
+    loc: Loc | None = _loc()
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    cap: int | None
+    rules: tuple[Rule, ...]
+    loc: Loc | None = _loc()
+
+
+@dataclass(frozen=True)
+class Tier:
+    """kind "range": lo <= score <= hi (None is unbounded); kind "when": `cond` is true."""
+
+    name: str
+    kind: str
+    lo: int | float | None = None
+    hi: int | float | None = None
+    cond: Expr | None = None
+    text: str = ""
+    loc: Loc | None = _loc()
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str  # notify | task | set | email | sms | webhook | delay
+    # notify: recipient (str, "owner" by default), message; task: title; set: property, value;
+    # email: template; sms: text; webhook: url; delay: seconds
+    args: tuple[object, ...]
+    loc: Loc | None = _loc()
+
+
+@dataclass(frozen=True)
+class Automation:
+    on: str  # enter | exit
+    tier: str
+    actions: tuple[Action, ...]
+    loc: Loc | None = _loc()
+
+
+@dataclass(frozen=True)
+class TestEvent:
+    event: str  # EventType.name
+    props: tuple[tuple[str, object], ...]
+    times: int
+    at: _dt.datetime  # absolute UTC time (as_of minus `ago`, or `at`)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    target: str  # a group name, "score" or "tier"
+    op: str  # == != < <= > >= or "is missing" / "is present"
+    value: object  # a number, a tier name, or None
+    loc: Loc | None = _loc()
+
+
+@dataclass(frozen=True)
+class TestCase:
+    name: str
+    as_of: _dt.datetime
+    lead: tuple[tuple[str, object], ...]
+    events: tuple[TestEvent, ...]
+    expects: tuple[Expectation, ...]
+    loc: Loc | None = _loc()
+
+
+# The fixed as-of of a test block that does not name one (docs/language.md, "Tests").
+DEFAULT_TEST_AS_OF = _dt.datetime(2026, 1, 1, tzinfo=_dt.timezone.utc)
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    path: str
+    attributes: tuple[Attribute, ...]
+    events: tuple[EventType, ...]
+    groups: tuple[Group, ...]
+    clamp: tuple[int, int] | None
+    tiers: tuple[Tier, ...]
+    automations: tuple[Automation, ...] = ()
+    tests: tuple[TestCase, ...] = ()
+
+    def attribute(self, name: str) -> Attribute | None:
+        return next((a for a in self.attributes if a.name == name), None)
+
+    def event(self, name: str) -> EventType | None:
+        return next((e for e in self.events if e.name == name), None)
+
+    def group(self, name: str) -> Group | None:
+        return next((g for g in self.groups if g.name == name), None)
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return tuple(r for g in self.groups for r in g.rules)
+
+    @property
+    def group_names(self) -> tuple[str, ...]:
+        return tuple(g.name for g in self.groups)
+
+    @property
+    def tier_names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.tiers)
+
+    def to_json(self) -> dict:
+        return to_json(self)
+
+
+def to_json(obj):
+    """A stable JSON-ready form of any Model node: dataclasses become objects with a `node` key."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        out = {"node": type(obj).__name__}
+        for f in dataclasses.fields(obj):
+            value = getattr(obj, f.name)
+            if f.name == "loc":
+                out["loc"] = None if value is None else f"{value.path}:{value.line}:{value.col}"
+                continue
+            out[f.name] = to_json(value)
+        return out
+    if isinstance(obj, (list, tuple)):
+        return [to_json(x) for x in obj]
+    if isinstance(obj, _dt.datetime):
+        return obj.isoformat().replace("+00:00", "Z")
+    return obj

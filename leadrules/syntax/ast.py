@@ -1,0 +1,404 @@
+"""The abstract syntax tree: what the text says, with a span on every node.
+
+Nothing here is resolved: a `Name` may turn out to be an attribute, an event, a
+signal, a const or a group. The checker (`leadrules.check`) decides and builds
+the Model. Nodes are frozen dataclasses so that trees can be compared and hashed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A region of a source file; lines and columns are 1-based, end is exclusive."""
+
+    path: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    def to(self, other: Span) -> Span:
+        return Span(self.path, self.line, self.col, other.end_line, other.end_col)
+
+
+def _span_field():
+    return field(default=None, compare=False, repr=False)
+
+
+# ---- expressions -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Name:
+    id: str
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A string, number, bool or timestamp literal.
+
+    `type` is one of "text", "number", "bool", "time"; a time literal keeps its
+    source text in `value` (parsed by the checker, which reports bad dates).
+    """
+
+    value: object
+    type: str
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class ListLit:
+    items: tuple[Literal, ...]
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class Range:
+    lo: Literal
+    hi: Literal
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class Call:
+    func: str  # lower | domain | days_since
+    arg: Expr
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class Where:
+    """`E where COND`: the events of E whose properties satisfy COND."""
+
+    source: Name
+    cond: Expr
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class Duration:
+    amount: int
+    unit: str  # h | d | w
+    span: Span = _span_field()
+
+    @property
+    def seconds(self) -> int:
+        return self.amount * {"h": 3600, "d": 86400, "w": 7 * 86400}[self.unit]
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str  # == != < <= > >=
+    left: Expr
+    right: Expr
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class In:
+    left: Expr
+    target: ListLit | Range | Name
+    negated: bool
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class TextOp:
+    op: str  # contains | starts_with | ends_with
+    left: Expr
+    right: Expr
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class IsMissing:
+    operand: Expr
+    present: bool  # `is present` when True, `is missing` when False
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class Count:
+    """`E OP N times [within D]`."""
+
+    source: Expr
+    op: str
+    n: Expr
+    window: Duration | None
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class Within:
+    """`E within D`."""
+
+    source: Expr
+    window: Duration
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class NoWithin:
+    """`no E within D`."""
+
+    source: Expr
+    window: Duration
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class NoActivity:
+    window: Duration
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Expr
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple[Expr, ...]
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple[Expr, ...]
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class Paren:
+    """Parentheses, kept so that the formatter can keep the user's grouping."""
+
+    inner: Expr
+    span: Span = _span_field()
+
+
+Expr = Union[
+    Name,
+    Literal,
+    ListLit,
+    Range,
+    Call,
+    Where,
+    Compare,
+    In,
+    TextOp,
+    IsMissing,
+    Count,
+    Within,
+    NoWithin,
+    NoActivity,
+    Not,
+    And,
+    Or,
+    Paren,
+]
+
+
+# ---- statements ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModelDecl:
+    name: str
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class Import:
+    path: str
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class LeadDecl:
+    name: Name
+    type: str
+    column: str | None
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class Prop:
+    name: Name
+    type: str
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class EventDecl:
+    name: Name
+    props: tuple[Prop, ...]
+    source: str | None
+    has_parens: bool = field(default=False, compare=False)
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class SignalDecl:
+    name: Name
+    event: Name
+    cond: Expr
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class ConstDecl:
+    name: Name
+    value: Literal | ListLit
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class Rule:
+    cond: Expr
+    points: Literal
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class EachRule:
+    source: Expr
+    window: Duration | None
+    points: Literal
+    cap: Literal | None
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class Group:
+    name: Name
+    cap: Literal | None
+    rules: tuple[Rule | EachRule, ...]
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class Clamp:
+    lo: Literal
+    hi: Literal
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class Tier:
+    """`tier NAME OP N`, `tier NAME A..B` or `tier NAME when COND`.
+
+    Exactly one of (`op` with `bound`), `range`, `cond` is set.
+    """
+
+    name: Name
+    op: str | None = None
+    bound: Literal | None = None
+    range: Range | None = None
+    cond: Expr | None = None
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class Action:
+    """One line of an `on` block: `kind` is notify|task|set|email|sms|webhook|delay."""
+
+    kind: str
+    args: tuple[object, ...]  # str, Name, Literal or Duration, per kind
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class OnBlock:
+    kind: str  # enter | exit
+    tier: Name
+    actions: tuple[Action, ...]
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class Assign:
+    name: Name
+    value: Literal
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class TestEvent:
+    event: Name
+    props: tuple[Assign, ...]
+    times: int
+    ago: Duration | None
+    at: Literal | None
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class Expect:
+    target: Name  # a group, `score` or `tier`
+    op: str  # a comparison, or `is missing` / `is present`
+    value: Literal | Name | None
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class TestAsOf:
+    value: Literal
+    span: Span = _span_field()
+
+
+@dataclass(frozen=True)
+class TestLead:
+    assigns: tuple[Assign, ...]
+    span: Span = _span_field()
+
+
+TestStmt = Union[TestAsOf, TestLead, TestEvent, Expect]
+
+
+@dataclass(frozen=True)
+class TestBlock:
+    name: str
+    body: tuple[TestStmt, ...]
+    span: Span = _span_field()
+
+
+Statement = Union[
+    ModelDecl,
+    Import,
+    LeadDecl,
+    EventDecl,
+    SignalDecl,
+    ConstDecl,
+    Rule,
+    EachRule,
+    Group,
+    Clamp,
+    Tier,
+    OnBlock,
+    TestBlock,
+]
+
+
+@dataclass(frozen=True)
+class Comment:
+    text: str  # including the leading `#`
+    line: int
+    col: int
+    own_line: bool  # True when nothing but blanks precede it on its line
+
+
+@dataclass(frozen=True)
+class File:
+    path: str
+    statements: tuple[Statement, ...]
+    comments: tuple[Comment, ...] = field(default=(), compare=False)
