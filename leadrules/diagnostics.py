@@ -36,6 +36,7 @@ CODES: dict[str, tuple[str, str]] = {
     "LR0110": (ERROR, "duplicate declaration"),
     "LR0111": (ERROR, "reserved name"),
     "LR0112": (ERROR, "model named twice"),
+    "LR0113": (ERROR, "property declared with two types"),
     # types
     "LR0201": (ERROR, "type mismatch"),
     "LR0202": (ERROR, "text operator on a non-text value"),
@@ -59,7 +60,6 @@ CODES: dict[str, tuple[str, str]] = {
     "LR0501": (WARNING, "tier can never match"),
     "LR0502": (WARNING, "overlapping tiers"),
     "LR0503": (WARNING, "scores that fall in no tier"),
-    "LR0504": (ERROR, "no tiers"),
     # rules
     "LR0601": (WARNING, "rule can never fire"),
     "LR0602": (WARNING, "unused declaration"),
@@ -101,8 +101,16 @@ class Diagnostic:
         }
 
 
-def make(code: str, message: str, span: Span, *, label: str = "", help: str = "",
-         related: tuple[tuple[Span, str], ...] = (), severity: str | None = None) -> Diagnostic:
+def make(
+    code: str,
+    message: str,
+    span: Span,
+    *,
+    label: str = "",
+    help: str = "",
+    related: tuple[tuple[Span, str], ...] = (),
+    severity: str | None = None,
+) -> Diagnostic:
     """Build a diagnostic with the code's registered severity."""
     default, _title = CODES[code]
     return Diagnostic(code, severity or default, message, span, label, help, related)

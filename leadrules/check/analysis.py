@@ -92,44 +92,73 @@ def tier_diagnostics(model: m.Model) -> list[dg.Diagnostic]:
         thi = INF if t.hi is None else t.hi
         span = _span(t.loc, model.path)
         if tlo > thi:
-            out.append(dg.make("LR0501", f"tier `{t.name}` ({t.text}) holds no whole score",
-                               span, help="scores are whole numbers"))
+            out.append(
+                dg.make(
+                    "LR0501",
+                    f"tier `{t.name}` ({t.text}) holds no whole score",
+                    span,
+                    help="scores are whole numbers",
+                )
+            )
             continue
         if not _subtract(reachable, tlo, thi) != reachable and (thi < lo or tlo > hi):
             pass
         if thi < lo or tlo > hi:
-            out.append(dg.make(
-                "LR0501", f"tier `{t.name}` can never match: scores range {_fmt(lo)}..{_fmt(hi)}",
-                span, help="the bounds come from the rules' points, caps and clamp"))
+            out.append(
+                dg.make(
+                    "LR0501",
+                    f"tier `{t.name}` can never match: scores range {_fmt(lo)}..{_fmt(hi)}",
+                    span,
+                    help="the bounds come from the rules' points, caps and clamp",
+                )
+            )
         else:
             left = _subtract(remaining, tlo, thi)
             taken = _covered(remaining, tlo, thi)
             if not taken and not has_when:
-                out.append(dg.make(
-                    "LR0501", f"tier `{t.name}` can never match: earlier tiers take all its scores",
-                    span, related=tuple((_span(e.loc, model.path), f"tier `{e.name}`")
-                                        for e in earlier if _overlap(e, tlo, thi)),
-                    help="tiers are tried in order; the first that matches wins"))
+                out.append(
+                    dg.make(
+                        "LR0501",
+                        f"tier `{t.name}` can never match: earlier tiers take all its scores",
+                        span,
+                        related=tuple(
+                            (_span(e.loc, model.path), f"tier `{e.name}`")
+                            for e in earlier
+                            if _overlap(e, tlo, thi)
+                        ),
+                        help="tiers are tried in order; the first that matches wins",
+                    )
+                )
             else:
                 for e in earlier:
                     if _overlap(e, tlo, thi):
                         olo = max(tlo, -INF if e.lo is None else e.lo)
                         ohi = min(thi, INF if e.hi is None else e.hi)
-                        out.append(dg.make(
-                            "LR0502", f"tiers `{e.name}` and `{t.name}` share {_interval(olo, ohi)}",
-                            span, related=((_span(e.loc, model.path), f"tier `{e.name}`"),),
-                            help=f"those scores go to `{e.name}`, the first written; "
-                                 "make the ranges meet without overlapping"))
+                        out.append(
+                            dg.make(
+                                "LR0502",
+                                f"tiers `{e.name}` and `{t.name}` share {_interval(olo, ohi)}",
+                                span,
+                                related=((_span(e.loc, model.path), f"tier `{e.name}`"),),
+                                help=f"those scores go to `{e.name}`, the first written; "
+                                "make the ranges meet without overlapping",
+                            )
+                        )
                         break
             remaining = left
         earlier.append(t)
     if model.tiers and not has_when:
         for a, b in remaining:
             first = next(t for t in model.tiers)
-            out.append(dg.make(
-                "LR0503", f"{_interval(a, b)} fall in no tier", _span(first.loc, model.path),
-                help="add a tier for them, or widen a neighbouring tier; a lead with no tier "
-                     "has an empty tier"))
+            out.append(
+                dg.make(
+                    "LR0503",
+                    f"{_interval(a, b)} fall in no tier",
+                    _span(first.loc, model.path),
+                    help="add a tier for them, or widen a neighbouring tier; a lead with no tier "
+                    "has an empty tier",
+                )
+            )
     return out
 
 
@@ -158,8 +187,12 @@ def _num_constraint(e):
     """(attribute name, lo, hi, lo_open, hi_open) for `attr OP number` and `attr in A..B`."""
     if isinstance(e, m.InRange) and isinstance(e.operand, m.Attr):
         return e.operand.name, e.lo, e.hi, False, False
-    if isinstance(e, m.Cmp) and isinstance(e.left, m.Attr) and isinstance(e.right, m.Const) \
-            and e.right.type == "number":
+    if (
+        isinstance(e, m.Cmp)
+        and isinstance(e.left, m.Attr)
+        and isinstance(e.right, m.Const)
+        and e.right.type == "number"
+    ):
         v = e.right.value
         return {
             "==": (e.left.name, v, v, False, False),
@@ -187,8 +220,12 @@ def never_fires(cond) -> str | None:
                 b[1], b[3] = hi, hi_open
             if b[0] > b[1] or (b[0] == b[1] and (b[2] or b[3])):
                 return f"`{name}` cannot satisfy all these bounds at once"
-        if isinstance(c, m.Cmp) and c.op == "==" and isinstance(c.left, m.Attr) \
-                and isinstance(c.right, m.Const):
+        if (
+            isinstance(c, m.Cmp)
+            and c.op == "=="
+            and isinstance(c.left, m.Attr)
+            and isinstance(c.right, m.Const)
+        ):
             vals = equal.setdefault(c.left.name, set())
             vals.add(c.right.value)
             if len(vals) > 1:
@@ -208,13 +245,25 @@ def rule_diagnostics(model: m.Model) -> list[dg.Diagnostic]:
     for r in model.rules:
         span = _span(r.loc, model.path)
         if r.points == 0:
-            out.append(dg.make("LR0603", f"rule `{r.text}` gives no points", span,
-                               help="remove it, or give it points"))
+            out.append(
+                dg.make(
+                    "LR0603",
+                    f"rule `{r.text}` gives no points",
+                    span,
+                    help="remove it, or give it points",
+                )
+            )
         if r.kind == "when":
             why = never_fires(r.cond)
             if why:
-                out.append(dg.make("LR0601", f"rule `{r.text}` can never fire: {why}", span,
-                                   help="check the bounds; did you mean `or`?"))
+                out.append(
+                    dg.make(
+                        "LR0601",
+                        f"rule `{r.text}` can never fire: {why}",
+                        span,
+                        help="check the bounds; did you mean `or`?",
+                    )
+                )
     return out
 
 
@@ -223,15 +272,23 @@ def unused_diagnostics(symbols, used: set[str], model: m.Model, root_path: str) 
     out = []
     any_activity = any(
         isinstance(c, m.EventCount) and c.events is None
-        for r in model.rules if r.cond is not None for c in walk(r.cond)
+        for r in model.rules
+        if r.cond is not None
+        for c in walk(r.cond)
     )
     for sym in symbols.values():
         if sym.kind not in ("attribute", "event", "signal", "const"):
             continue
         if sym.name in used or (sym.kind == "event" and any_activity):
             continue
-        out.append(dg.make("LR0602", f"{_kind_word(sym.kind)} `{sym.name}` is never used",
-                           sym.span, help="remove it, or use it in a rule"))
+        out.append(
+            dg.make(
+                "LR0602",
+                f"{_kind_word(sym.kind)} `{sym.name}` is never used",
+                sym.span,
+                help="remove it, or use it in a rule",
+            )
+        )
     return out
 
 

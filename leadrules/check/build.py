@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from pathlib import Path
 
 from leadrules import diagnostics as dg
 from leadrules import model as m
-from leadrules.check.exprs import Bad, Ctx, Resolver, Symbol, parse_time
+from leadrules.check import blocks
+from leadrules.check.exprs import Bad, Ctx, Resolver, Symbol
 from leadrules.syntax import ast, printer
 from leadrules.syntax.ast import Span
 
@@ -23,8 +23,7 @@ RESERVED = frozenset({"score", "tier", "lead_id"})
 DEFAULT_GROUP = "default"
 
 
-def loc(span: Span | None) -> m.Loc | None:
-    return None if span is None else m.Loc(span.path, span.line, span.col)
+loc = blocks.loc
 
 
 class Builder:
@@ -37,6 +36,7 @@ class Builder:
         self.events: dict[str, m.EventType] = {}
         self.res = Resolver(self.symbols, self.events, diags, self.used)
         self.signal_deps: dict[str, set[str]] = {}
+        self.prop_types: dict[str, tuple[str, str, Span]] = {}  # name -> (type, event, span)
 
     def statements(self):
         for f in self.files:
@@ -46,16 +46,27 @@ class Builder:
     def declare(self, kind: str, name: ast.Name, node) -> bool:
         if name.id in KEYWORDS or name.id in RESERVED:
             why = "a keyword" if name.id in KEYWORDS else "a name the outputs use"
-            self.diags.append(dg.make(
-                "LR0111", f"`{name.id}` is {why} and cannot name a {kind}", name.span,
-                help=f"choose another name, such as `{name.id}_value`"))
+            self.diags.append(
+                dg.make(
+                    "LR0111",
+                    f"`{name.id}` is {why} and cannot name a {kind}",
+                    name.span,
+                    help=f"choose another name, such as `{name.id}_value`",
+                )
+            )
             return False
         prev = self.symbols.get(name.id)
         if prev is not None:
-            self.diags.append(dg.make(
-                "LR0110", f"`{name.id}` is declared twice", name.span, label="declared again here",
-                related=((prev.span, f"first declared as a {prev.kind} here"),),
-                help="every name is declared once across a file and its imports; rename one"))
+            self.diags.append(
+                dg.make(
+                    "LR0110",
+                    f"`{name.id}` is declared twice",
+                    name.span,
+                    label="declared again here",
+                    related=((prev.span, f"first declared as a {prev.kind} here"),),
+                    help="every name is declared once across a file and its imports; rename one",
+                )
+            )
             return False
         self.symbols[name.id] = Symbol(kind, name.id, node, name.span)
         return True
@@ -65,8 +76,8 @@ class Builder:
         groups = self.groups()
         clamp = self.clamp()
         tiers = self.tiers()
-        autos = self.automations(tiers)
-        tests = self.tests(groups, tiers)
+        autos = blocks.automations(self, tiers)
+        tests = blocks.tests(self, groups, tiers)
         name = next((s.name for s in self.root.statements if isinstance(s, ast.ModelDecl)), None)
         model = m.Model(
             name=name or Path(self.root.path).stem,
@@ -85,17 +96,30 @@ class Builder:
         self.attrs: list[m.Attribute] = []
         model_decls = [s for s in self.root.statements if isinstance(s, ast.ModelDecl)]
         for extra in model_decls[1:]:
-            self.diags.append(dg.make("LR0112", "the model is named twice", extra.span,
-                                      related=((model_decls[0].span, "first named here"),)))
+            self.diags.append(
+                dg.make(
+                    "LR0112",
+                    "the model is named twice",
+                    extra.span,
+                    related=((model_decls[0].span, "first named here"),),
+                )
+            )
         columns: dict[str, Span] = {}
         for s in self.statements():
             if isinstance(s, ast.LeadDecl) and self.declare("attribute", s.name, s):
                 column = s.column if s.column is not None else s.name.id
                 if column in columns or column == "lead_id":
-                    self.diags.append(dg.make(
-                        "LR0110", f"two attributes read the column `{column}`", s.span,
-                        related=((columns[column], "first read here"),) if column in columns else (),
-                        help="each attribute reads its own column"))
+                    self.diags.append(
+                        dg.make(
+                            "LR0110",
+                            f"two attributes read the column `{column}`",
+                            s.span,
+                            related=((columns[column], "first read here"),)
+                            if column in columns
+                            else (),
+                            help="each attribute reads its own column",
+                        )
+                    )
                 columns[column] = s.span
                 self.attrs.append(m.Attribute(s.name.id, s.type, column, loc(s.span)))
             elif isinstance(s, ast.EventDecl) and self.declare("event", s.name, s):
@@ -103,20 +127,33 @@ class Builder:
                 seen: dict[str, Span] = {}
                 for p in s.props:
                     if p.name.id in seen:
-                        self.diags.append(dg.make(
-                            "LR0110", f"property `{p.name.id}` is declared twice", p.name.span,
-                            related=((seen[p.name.id], "first declared here"),)))
+                        self.diags.append(
+                            dg.make(
+                                "LR0110",
+                                f"property `{p.name.id}` is declared twice",
+                                p.name.span,
+                                related=((seen[p.name.id], "first declared here"),),
+                            )
+                        )
                         continue
                     if p.name.id in KEYWORDS:
-                        self.diags.append(dg.make(
-                            "LR0111", f"`{p.name.id}` is a keyword and cannot name a property",
-                            p.name.span))
+                        self.diags.append(
+                            dg.make(
+                                "LR0111",
+                                f"`{p.name.id}` is a keyword and cannot name a property",
+                                p.name.span,
+                            )
+                        )
                         continue
                     seen[p.name.id] = p.name.span
+                    self.check_property_type(s.name.id, p)
                     props.append(m.Property(p.name.id, p.type))
                 self.events[s.name.id] = m.EventType(
-                    s.name.id, s.source if s.source is not None else s.name.id, tuple(props),
-                    loc(s.span))
+                    s.name.id,
+                    s.source if s.source is not None else s.name.id,
+                    tuple(props),
+                    loc(s.span),
+                )
             elif isinstance(s, ast.SignalDecl):
                 self.declare("signal", s.name, s)
             elif isinstance(s, ast.ConstDecl):
@@ -133,15 +170,23 @@ class Builder:
         for e in self.events.values():
             if e.source in sources:
                 decl = self.symbols[e.name].span
-                self.diags.append(dg.make(
-                    "LR0110", f"two events read the event name \"{e.source}\"", decl,
-                    related=((sources[e.source], "first read here"),),
-                    help="each event type reads its own name from the data"))
+                self.diags.append(
+                    dg.make(
+                        "LR0110",
+                        f'two events read the event name "{e.source}"',
+                        decl,
+                        related=((sources[e.source], "first read here"),),
+                        help="each event type reads its own name from the data",
+                    )
+                )
             sources.setdefault(e.source, self.symbols[e.name].span)
         # signals, in order: a signal may build on an event or an earlier signal
         for s in self.statements():
-            if isinstance(s, ast.SignalDecl) and self.symbols.get(s.name.id, None) is not None \
-                    and self.symbols[s.name.id].node is s:
+            if (
+                isinstance(s, ast.SignalDecl)
+                and self.symbols.get(s.name.id, None) is not None
+                and self.symbols[s.name.id].node is s
+            ):
                 self.used.clear()
                 try:
                     where = ast.Where(s.event, s.cond, s.span)
@@ -150,6 +195,22 @@ class Builder:
                     pass
                 self.signal_deps[s.name.id] = set(self.used)
         self.used.clear()  # signals' own references count only when the signal is used
+
+    def check_property_type(self, event: str, p: ast.Prop) -> None:
+        """Events share the property columns of the data, so a property has one type."""
+        first = self.prop_types.setdefault(p.name.id, (p.type, event, p.name.span))
+        if first[0] != p.type:
+            self.diags.append(
+                dg.make(
+                    "LR0113",
+                    f"property `{p.name.id}` is {p.type} here but {first[0]} in event `{first[1]}`",
+                    p.name.span,
+                    label=f"declared {p.type}",
+                    related=((first[2], f"declared {first[0]} in `{first[1]}`"),),
+                    help="events share one column per property name in the data; give the "
+                    "property one type, or rename one of them",
+                )
+            )
 
     def used_names(self) -> set[str]:
         """Names that rules and tiers use, directly or through the signals they use."""
@@ -183,18 +244,24 @@ class Builder:
         if default_at is not None:
             if DEFAULT_GROUP in self.symbols:
                 sym = self.symbols[DEFAULT_GROUP]
-                self.diags.append(dg.make(
-                    "LR0110", "rules outside any group belong to the group `default`, which is "
-                    "also declared", sym.span,
-                    help="move the top-level rules into the `default:` block"))
+                self.diags.append(
+                    dg.make(
+                        "LR0110",
+                        "rules outside any group belong to the group `default`, which is "
+                        "also declared",
+                        sym.span,
+                        help="move the top-level rules into the `default:` block",
+                    )
+                )
             out[default_at] = self.group(DEFAULT_GROUP, None, default_rules, default_rules[0].span)
         return tuple(g for g in out if g is not None)
 
     def positive_int(self, lit: ast.Literal, code: str, what: str) -> int | None:
         v = lit.value
         if not isinstance(v, int) or v <= 0:
-            self.diags.append(dg.make(code, f"{what} must be a whole number above 0, not {v}",
-                                      lit.span))
+            self.diags.append(
+                dg.make(code, f"{what} must be a whole number above 0, not {v}", lit.span)
+            )
             return None
         return v
 
@@ -204,21 +271,46 @@ class Builder:
             rid = f"{name}/{i}"
             points = r.points.value
             if not isinstance(points, int):
-                self.diags.append(dg.make("LR0304", f"points must be whole numbers, not {points}",
-                                          r.points.span, help="scores are integers; nothing is "
-                                          "rounded"))
+                self.diags.append(
+                    dg.make(
+                        "LR0304",
+                        f"points must be whole numbers, not {points}",
+                        r.points.span,
+                        help="scores are integers; nothing is rounded",
+                    )
+                )
                 continue
             try:
                 if isinstance(r, ast.EachRule):
                     events = self.each_source(r.source)
                     window = self.res._duration(r.window) if r.window else None
                     rcap = self.positive_int(r.cap, "LR0302", "a rule's cap") if r.cap else None
-                    built.append(m.Rule(rid, name, "each", points, printer.rule_head(r),
-                                        events=events, window=window, cap=rcap, loc=loc(r.span)))
+                    built.append(
+                        m.Rule(
+                            rid,
+                            name,
+                            "each",
+                            points,
+                            printer.rule_head(r),
+                            events=events,
+                            window=window,
+                            cap=rcap,
+                            loc=loc(r.span),
+                        )
+                    )
                 else:
                     cond = self.res.cond(r.cond, Ctx("rule"))
-                    built.append(m.Rule(rid, name, "when", points, printer.rule_head(r),
-                                        cond=cond, loc=loc(r.span)))
+                    built.append(
+                        m.Rule(
+                            rid,
+                            name,
+                            "when",
+                            points,
+                            printer.rule_head(r),
+                            cond=cond,
+                            loc=loc(r.span),
+                        )
+                    )
             except Bad:
                 continue
         return m.Group(name, cap, tuple(built), loc(span))
@@ -226,23 +318,36 @@ class Builder:
     def each_source(self, e) -> m.EventSet:
         inner = e.inner if isinstance(e, ast.Paren) else e
         if not isinstance(inner, (ast.Name, ast.Where)):
-            self.res.error("LR0205", "`each` counts the events of a single event or signal",
-                           e.span, help="write `each E: POINTS`, `each E where COND: POINTS`; "
-                                        "for conditions on counts use `E >= N times: POINTS`")
+            self.res.error(
+                "LR0205",
+                "`each` counts the events of a single event or signal",
+                e.span,
+                help="write `each E: POINTS`, `each E where COND: POINTS`; "
+                "for conditions on counts use `E >= N times: POINTS`",
+            )
         if isinstance(inner, ast.Name):
             sym = self.symbols.get(inner.id)
             if sym is not None and sym.kind not in ("event", "signal"):
-                self.res.error("LR0205", f"`each` needs an event, and `{inner.id}` is "
-                               f"{_article(sym.kind)}", inner.span,
-                               help="`each E: POINTS` gives points for every event E")
+                self.res.error(
+                    "LR0205",
+                    f"`each` needs an event, and `{inner.id}` is {_article(sym.kind)}",
+                    inner.span,
+                    help="`each E: POINTS` gives points for every event E",
+                )
         return self.res.event_source(inner, Ctx("rule"))
 
     # -- clamp and tiers
     def clamp(self):
         clamps = [s for s in self.statements() if isinstance(s, ast.Clamp)]
         for extra in clamps[1:]:
-            self.diags.append(dg.make("LR0110", "`clamp` is given twice", extra.span,
-                                      related=((clamps[0].span, "first given here"),)))
+            self.diags.append(
+                dg.make(
+                    "LR0110",
+                    "`clamp` is given twice",
+                    extra.span,
+                    related=((clamps[0].span, "first given here"),),
+                )
+            )
         if not clamps:
             return None
         c = clamps[0]
@@ -251,8 +356,14 @@ class Builder:
             self.diags.append(dg.make("LR0304", "clamp bounds are whole numbers", c.span))
             return None
         if lo > hi:
-            self.diags.append(dg.make("LR0303", f"clamp {lo}..{hi} is empty", c.span,
-                                      help=f"write the smaller bound first: clamp {hi}..{lo}"))
+            self.diags.append(
+                dg.make(
+                    "LR0303",
+                    f"clamp {lo}..{hi} is empty",
+                    c.span,
+                    help=f"write the smaller bound first: clamp {hi}..{lo}",
+                )
+            )
             return None
         return (lo, hi)
 
@@ -268,15 +379,21 @@ class Builder:
                     cond = self.res.cond(s.cond, Ctx("tier"))
                 except Bad:
                     continue
-                out.append(m.Tier(s.name.id, "when", cond=cond, text=printer.expr(s.cond),
-                                  loc=loc(s.span)))
+                out.append(
+                    m.Tier(s.name.id, "when", cond=cond, text=printer.expr(s.cond), loc=loc(s.span))
+                )
                 continue
             if s.range is not None:
                 lo_v, hi_v = s.range.lo.value, s.range.hi.value
                 if lo_v > hi_v:
-                    self.diags.append(dg.make("LR0303", f"the range {lo_v}..{hi_v} is empty",
-                                              s.range.span,
-                                              help=f"write the smaller bound first: {hi_v}..{lo_v}"))
+                    self.diags.append(
+                        dg.make(
+                            "LR0303",
+                            f"the range {lo_v}..{hi_v} is empty",
+                            s.range.span,
+                            help=f"write the smaller bound first: {hi_v}..{lo_v}",
+                        )
+                    )
                     continue
                 lo, hi = math.ceil(lo_v), math.floor(hi_v)
                 text = f"{printer.literal(s.range.lo)}..{printer.literal(s.range.hi)}"
@@ -290,169 +407,17 @@ class Builder:
                     "==": (math.ceil(b), math.floor(b)),
                 }.get(s.op, (None, None))
                 if s.op == "!=":
-                    self.diags.append(dg.make("LR0001", "a tier takes `<`, `<=`, `>`, `>=`, `==` "
-                                              "or a range `A..B`", s.span))
+                    self.diags.append(
+                        dg.make(
+                            "LR0001",
+                            "a tier takes `<`, `<=`, `>`, `>=`, `==` or a range `A..B`",
+                            s.span,
+                        )
+                    )
                     continue
                 text = f"{s.op} {printer.literal(s.bound)}"
             out.append(m.Tier(s.name.id, "range", lo=lo, hi=hi, text=text, loc=loc(s.span)))
         return tuple(out)
-
-    # -- automations
-    def automations(self, tiers) -> tuple[m.Automation, ...]:
-        names = {t.name for t in tiers}
-        out = []
-        for s in self.statements():
-            if not isinstance(s, ast.OnBlock):
-                continue
-            if s.tier.id not in names:
-                sym = self.symbols.get(s.tier.id)
-                if sym is None or sym.kind != "tier":
-                    hint = self.res.suggest(s.tier.id, ("tier",))
-                    self.diags.append(dg.make("LR0104", f"unknown tier `{s.tier.id}`", s.tier.span,
-                                              label="not a tier", help=hint or
-                                              f"tiers: {', '.join(sorted(names)) or 'none'}"))
-                continue
-            actions = []
-            for a in s.actions:
-                args = []
-                for arg in a.args:
-                    if isinstance(arg, ast.Name):
-                        args.append(arg.id)
-                    elif isinstance(arg, ast.Literal):
-                        args.append(arg.value if arg.type != "time" else str(arg.value))
-                    elif isinstance(arg, ast.Duration):
-                        if arg.amount <= 0:
-                            self.diags.append(dg.make("LR0301", f"the delay `{arg}` is not "
-                                                      "positive", arg.span))
-                        args.append(arg.seconds)
-                    else:
-                        args.append(arg)
-                if a.kind == "notify" and args[0] is None:
-                    args[0] = "owner"
-                actions.append(m.Action(a.kind, tuple(args), loc(a.span)))
-            out.append(m.Automation(s.kind, s.tier.id, tuple(actions), loc(s.span)))
-        return tuple(out)
-
-    # -- tests
-    def tests(self, groups, tiers) -> tuple[m.TestCase, ...]:
-        out = []
-        for s in self.root.statements:
-            if isinstance(s, ast.TestBlock):
-                case = self.test(s, groups, tiers)
-                if case is not None:
-                    out.append(case)
-        return tuple(out)
-
-    def _test_error(self, message: str, span: Span, help: str = "", code: str = "LR0702"):
-        self.diags.append(dg.make(code, message, span, help=help))
-
-    def _typed(self, value: ast.Literal, typ: str, what: str):
-        if value.type != typ:
-            self._test_error(f"{what} is {typ}; this value is {value.type}", value.span)
-            return None
-        if typ == "time":
-            t = parse_time(str(value.value))
-            if t is None:
-                self._test_error(f"`{value.value}` is not a valid timestamp", value.span,
-                                 code="LR0007")
-            return t
-        return value.value
-
-    def test(self, s: ast.TestBlock, groups, tiers) -> m.TestCase | None:
-        ok = True
-        as_of = m.DEFAULT_TEST_AS_OF
-        lead: dict[str, object] = {}
-        events_src = []
-        expects = []
-        before = len(self.diags)
-        for stmt in s.body:
-            if isinstance(stmt, ast.TestAsOf):
-                t = parse_time(str(stmt.value.value))
-                if t is None:
-                    self._test_error(f"`{stmt.value.value}` is not a valid timestamp",
-                                     stmt.value.span, code="LR0007")
-                else:
-                    as_of = t
-            elif isinstance(stmt, ast.TestLead):
-                for a in stmt.assigns:
-                    attr = next((x for x in self.attrs if x.name == a.name.id), None)
-                    if attr is None:
-                        hint = self.res.suggest(a.name.id, ("attribute",))
-                        self._test_error(f"unknown attribute `{a.name.id}`", a.name.span,
-                                         hint, code="LR0106")
-                        continue
-                    lead[attr.name] = self._typed(a.value, attr.type, f"`{attr.name}`")
-            elif isinstance(stmt, ast.TestEvent):
-                events_src.append(stmt)
-            elif isinstance(stmt, ast.Expect):
-                target = stmt.target.id
-                gnames = [g.name for g in groups]
-                if target not in ("score", "tier") and target not in gnames:
-                    hint = self.res.suggest(target, ("group",), ("score", "tier"))
-                    self._test_error(f"unknown group `{target}` in `expect`", stmt.target.span,
-                                     hint or "expect a group's name, `score` or `tier`",
-                                     code="LR0105")
-                    continue
-                value = stmt.value
-                if target == "tier":
-                    if stmt.op in ("is missing", "is present"):
-                        expects.append(m.Expectation("tier", stmt.op, None, loc(stmt.span)))
-                        continue
-                    if stmt.op not in ("==", "!=") or not isinstance(value, ast.Name):
-                        self._test_error("expect a tier with `tier == NAME` or `tier is missing`",
-                                         stmt.span)
-                        continue
-                    if value.id not in [t.name for t in tiers]:
-                        hint = self.res.suggest(value.id, ("tier",))
-                        self._test_error(f"unknown tier `{value.id}`", value.span, hint,
-                                         code="LR0104")
-                        continue
-                    expects.append(m.Expectation("tier", stmt.op, value.id, loc(stmt.span)))
-                else:
-                    if not (isinstance(value, ast.Literal) and value.type == "number"):
-                        self._test_error(f"`{target}` is a number; expect it with a number",
-                                         stmt.span)
-                        continue
-                    expects.append(m.Expectation(target, stmt.op, value.value, loc(stmt.span)))
-        events = []
-        for ev in events_src:
-            et = self.events.get(ev.event.id)
-            if et is None:
-                sym = self.symbols.get(ev.event.id)
-                hint = self.res.suggest(ev.event.id, ("event",))
-                if sym is not None and sym.kind == "signal":
-                    hint = "a test names the event type; give the properties the signal looks for"
-                self._test_error(f"unknown event `{ev.event.id}`", ev.event.span, hint,
-                                 code="LR0102")
-                continue
-            props = []
-            for a in ev.props:
-                p = et.prop(a.name.id)
-                if p is None:
-                    self._test_error(f"event `{et.name}` has no property `{a.name.id}`",
-                                     a.name.span, code="LR0103")
-                    continue
-                props.append((p.name, self._typed(a.value, p.type, f"`{p.name}`")))
-            if ev.times < 1:
-                self._test_error("an event happens at least once", ev.span)
-            if ev.at is not None:
-                at = parse_time(str(ev.at.value))
-                if at is None:
-                    self._test_error(f"`{ev.at.value}` is not a valid timestamp", ev.at.span,
-                                     code="LR0007")
-                    continue
-            else:
-                at = as_of - dt.timedelta(seconds=ev.ago.seconds if ev.ago else 0)
-            events.append(m.TestEvent(et.name, tuple(props), ev.times, at))
-        ok = len(self.diags) == before
-        if not expects and ok:
-            self.diags.append(dg.make("LR0702", f"test \"{s.name}\" expects nothing", s.span,
-                                      help="add `expect score == N`, `expect tier == NAME`..."))
-            return None
-        if not ok:
-            return None
-        return m.TestCase(s.name, as_of, tuple(lead.items()), tuple(events), tuple(expects),
-                          loc(s.span))
 
 
 def _article(kind: str) -> str:

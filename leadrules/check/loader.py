@@ -36,12 +36,21 @@ def load_files(path: str | Path, text: str | bytes | None = None) -> Loaded:
     return out
 
 
-def _load(path: Path, text, out: Loaded, seen: dict, stack: list, via: ast.Import | None,
-          display: str | None = None):
+def _load(
+    path: Path,
+    text,
+    out: Loaded,
+    seen: dict,
+    stack: list,
+    via: ast.Import | None,
+    display: str | None = None,
+):
     key = path.resolve()
     shown = display or _display(path)
     if key in stack:
-        chain = " -> ".join(_display(p) for p in stack[stack.index(key):]) + f" -> {_display(path)}"
+        chain = (
+            " -> ".join(_display(p) for p in stack[stack.index(key) :]) + f" -> {_display(path)}"
+        )
         out.diagnostics.append(
             dg.make(
                 "LR0402",

@@ -1,0 +1,234 @@
+"""`on` blocks and `test` blocks -> Model automations and test cases.
+
+Both name things declared elsewhere (tiers, groups, attributes, events), so they are checked
+after the declarations, groups and tiers are built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from leadrules import diagnostics as dg
+from leadrules import model as m
+from leadrules.check.exprs import parse_time
+from leadrules.syntax import ast
+from leadrules.syntax.ast import Span
+
+if TYPE_CHECKING:
+    from leadrules.check.build import Builder
+
+
+def loc(span: Span | None) -> m.Loc | None:
+    return None if span is None else m.Loc(span.path, span.line, span.col)
+
+
+def automations(b: Builder, tiers) -> tuple[m.Automation, ...]:
+    names = {t.name for t in tiers}
+    out = []
+    for s in b.statements():
+        if not isinstance(s, ast.OnBlock):
+            continue
+        if s.tier.id not in names:
+            sym = b.symbols.get(s.tier.id)
+            if sym is None or sym.kind != "tier":
+                hint = b.res.suggest(s.tier.id, ("tier",))
+                b.diags.append(
+                    dg.make(
+                        "LR0104",
+                        f"unknown tier `{s.tier.id}`",
+                        s.tier.span,
+                        label="not a tier",
+                        help=hint or f"tiers: {', '.join(sorted(names)) or 'none'}",
+                    )
+                )
+            continue
+        actions = [action(b, a) for a in s.actions]
+        out.append(m.Automation(s.kind, s.tier.id, tuple(actions), loc(s.span)))
+    return tuple(out)
+
+
+def action(b: Builder, a: ast.Action) -> m.Action:
+    args: list[object] = []
+    for arg in a.args:
+        if isinstance(arg, ast.Name):
+            args.append(arg.id)
+        elif isinstance(arg, ast.Literal):
+            args.append(arg.value if arg.type != "time" else str(arg.value))
+        elif isinstance(arg, ast.Duration):
+            if arg.amount <= 0:
+                b.diags.append(
+                    dg.make(
+                        "LR0301",
+                        f"the delay `{arg}` is not positive",
+                        arg.span,
+                        help="a delay is at least `1h`",
+                    )
+                )
+            args.append(arg.seconds)
+        else:
+            args.append(arg)
+    if a.kind == "notify" and args[0] is None:
+        args[0] = "owner"
+    text = args[-1]
+    if a.kind in ("notify", "task", "email", "sms", "webhook") and not str(text).strip():
+        b.diags.append(
+            dg.make(
+                "LR0701",
+                f"`{a.kind}` is given an empty text",
+                a.span,
+                help=f"say what the {a.kind} is about",
+            )
+        )
+    elif a.kind == "webhook" and not str(text).startswith(("https://", "http://")):
+        b.diags.append(
+            dg.make(
+                "LR0701",
+                f'`webhook` takes an http(s) URL, not "{text}"',
+                a.span,
+                help='write the full URL: `webhook "https://..."`',
+            )
+        )
+    return m.Action(a.kind, tuple(args), loc(a.span))
+
+
+def tests(b: Builder, groups, tiers) -> tuple[m.TestCase, ...]:
+    out = []
+    for s in b.root.statements:
+        if isinstance(s, ast.TestBlock):
+            case = test(b, s, groups, tiers)
+            if case is not None:
+                out.append(case)
+    return tuple(out)
+
+
+def _test_error(b: Builder, message: str, span: Span, help: str = "", code: str = "LR0702"):
+    b.diags.append(dg.make(code, message, span, help=help))
+
+
+def _typed(b: Builder, value: ast.Literal, typ: str, what: str):
+    if value.type != typ:
+        _test_error(b, f"{what} is {typ}; this value is {value.type}", value.span)
+        return None
+    if typ == "time":
+        t = parse_time(str(value.value))
+        if t is None:
+            _test_error(b, f"`{value.value}` is not a valid timestamp", value.span, code="LR0007")
+        return t
+    return value.value
+
+
+def test(b: Builder, s: ast.TestBlock, groups, tiers) -> m.TestCase | None:
+    ok = True
+    as_of = m.DEFAULT_TEST_AS_OF
+    lead: dict[str, object] = {}
+    events_src = []
+    expects = []
+    before = len(b.diags)
+    for stmt in s.body:
+        if isinstance(stmt, ast.TestAsOf):
+            t = parse_time(str(stmt.value.value))
+            if t is None:
+                _test_error(
+                    b,
+                    f"`{stmt.value.value}` is not a valid timestamp",
+                    stmt.value.span,
+                    code="LR0007",
+                )
+            else:
+                as_of = t
+        elif isinstance(stmt, ast.TestLead):
+            for a in stmt.assigns:
+                attr = next((x for x in b.attrs if x.name == a.name.id), None)
+                if attr is None:
+                    hint = b.res.suggest(a.name.id, ("attribute",))
+                    _test_error(
+                        b, f"unknown attribute `{a.name.id}`", a.name.span, hint, code="LR0106"
+                    )
+                    continue
+                lead[attr.name] = _typed(b, a.value, attr.type, f"`{attr.name}`")
+        elif isinstance(stmt, ast.TestEvent):
+            events_src.append(stmt)
+        elif isinstance(stmt, ast.Expect):
+            target = stmt.target.id
+            gnames = [g.name for g in groups]
+            if target not in ("score", "tier") and target not in gnames:
+                hint = b.res.suggest(target, ("group",), ("score", "tier"))
+                _test_error(
+                    b,
+                    f"unknown group `{target}` in `expect`",
+                    stmt.target.span,
+                    hint or "expect a group's name, `score` or `tier`",
+                    code="LR0105",
+                )
+                continue
+            value = stmt.value
+            if target == "tier":
+                if stmt.op in ("is missing", "is present"):
+                    expects.append(m.Expectation("tier", stmt.op, None, loc(stmt.span)))
+                    continue
+                if stmt.op not in ("==", "!=") or not isinstance(value, ast.Name):
+                    _test_error(
+                        b, "expect a tier with `tier == NAME` or `tier is missing`", stmt.span
+                    )
+                    continue
+                if value.id not in [t.name for t in tiers]:
+                    hint = b.res.suggest(value.id, ("tier",))
+                    _test_error(b, f"unknown tier `{value.id}`", value.span, hint, code="LR0104")
+                    continue
+                expects.append(m.Expectation("tier", stmt.op, value.id, loc(stmt.span)))
+            else:
+                if not (isinstance(value, ast.Literal) and value.type == "number"):
+                    _test_error(b, f"`{target}` is a number; expect it with a number", stmt.span)
+                    continue
+                expects.append(m.Expectation(target, stmt.op, value.value, loc(stmt.span)))
+    events = []
+    for ev in events_src:
+        et = b.events.get(ev.event.id)
+        if et is None:
+            sym = b.symbols.get(ev.event.id)
+            hint = b.res.suggest(ev.event.id, ("event",))
+            if sym is not None and sym.kind == "signal":
+                hint = "a test names the event type; give the properties the signal looks for"
+            _test_error(b, f"unknown event `{ev.event.id}`", ev.event.span, hint, code="LR0102")
+            continue
+        props = []
+        for a in ev.props:
+            p = et.prop(a.name.id)
+            if p is None:
+                _test_error(
+                    b,
+                    f"event `{et.name}` has no property `{a.name.id}`",
+                    a.name.span,
+                    code="LR0103",
+                )
+                continue
+            props.append((p.name, _typed(b, a.value, p.type, f"`{p.name}`")))
+        if ev.times < 1:
+            _test_error(b, "an event happens at least once", ev.span)
+        if ev.at is not None:
+            at = parse_time(str(ev.at.value))
+            if at is None:
+                _test_error(
+                    b, f"`{ev.at.value}` is not a valid timestamp", ev.at.span, code="LR0007"
+                )
+                continue
+        else:
+            at = as_of - dt.timedelta(seconds=ev.ago.seconds if ev.ago else 0)
+        events.append(m.TestEvent(et.name, tuple(props), ev.times, at))
+    ok = len(b.diags) == before
+    if not expects and ok:
+        b.diags.append(
+            dg.make(
+                "LR0702",
+                f'test "{s.name}" expects nothing',
+                s.span,
+                help="add `expect score == N`, `expect tier == NAME`...",
+            )
+        )
+        return None
+    if not ok:
+        return None
+    return m.TestCase(
+        s.name, as_of, tuple(lead.items()), tuple(events), tuple(expects), loc(s.span)
+    )
