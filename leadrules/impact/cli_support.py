@@ -1,0 +1,103 @@
+"""What `leadrules diff` and `leadrules evaluate` share on the command line: a model argument that
+may be `REV:PATH`, the data options, and turning engine errors into messages."""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from leadrules.commands.common import EXIT_INPUT, EXIT_USAGE, fail, load_or_exit
+from leadrules.engine import ENGINES
+
+
+@contextlib.contextmanager
+def model_loader() -> Iterator:
+    """Yields `load(arg) -> Model`; files read from git live in a temp dir for the duration."""
+    from leadrules.impact.gitrev import GitError, materialize, parse_spec
+
+    with tempfile.TemporaryDirectory(prefix="leadrules-rev-") as tmp:
+        count = 0
+
+        def load(arg: str):
+            nonlocal count
+            spec = parse_spec(arg)
+            if spec is None:
+                if not Path(arg).is_file():
+                    fail(
+                        f"{arg}: no such file (for a file at a git revision write REV:PATH)",
+                        EXIT_USAGE,
+                    )
+                return load_or_exit(arg)
+            count += 1
+            try:
+                path = materialize(spec, Path(tmp) / str(count))
+            except GitError as e:
+                fail(str(e), EXIT_USAGE)
+            return load_or_exit(str(path))
+
+        yield load
+
+
+def engine_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions an engine raises for bad input data (reported, never a traceback)."""
+    from leadrules.diagnostics import LeadrulesError
+
+    found: list[type[BaseException]] = [LeadrulesError]
+    with contextlib.suppress(ImportError):
+        from leadrules.data import DataError
+
+        found.append(DataError)
+    return tuple(found)
+
+
+@contextlib.contextmanager
+def reported() -> Iterator[None]:
+    """Run scoring; a data error becomes `error: ...` and exit 1."""
+    try:
+        yield
+    except engine_errors() as e:
+        fail(str(e), EXIT_INPUT)
+    except FileNotFoundError as e:
+        fail(f"cannot read {e.filename}: {e.strerror}", EXIT_USAGE)
+
+
+def data_options(f):
+    """--leads, --events and --engine, the same as `leadrules score`."""
+    f = click.option(
+        "--engine",
+        type=click.Choice(ENGINES),
+        default="duckdb",
+        show_default=True,
+        help="duckdb (embedded, fast) or python (the reference interpreter).",
+    )(f)
+    f = click.option(
+        "--events",
+        "events_path",
+        required=True,
+        metavar="PATH",
+        type=click.Path(exists=True, dir_okay=False),
+        help="Events file (CSV, JSON Lines or Parquet).",
+    )(f)
+    f = click.option(
+        "--leads",
+        "leads_path",
+        required=True,
+        metavar="PATH",
+        type=click.Path(exists=True, dir_okay=False),
+        help="Leads file (CSV, JSON Lines or Parquet).",
+    )(f)
+    return f
+
+
+def write_output(text: str, out: str | None) -> None:
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as e:
+        fail(f"cannot write {out}: {e.strerror}", EXIT_USAGE)

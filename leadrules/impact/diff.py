@@ -1,0 +1,271 @@
+"""`leadrules diff`: the same leads scored under OLD and NEW, compared.
+
+`compare` is pure (LeadResult lists in, a `Diff` out); `run_diff` scores through the engine
+contract, once for OLD, once for NEW and once per change (OLD with that change alone applied),
+which is how each change's own effect is measured.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from leadrules.engine import DataOptions, LeadResult
+from leadrules.impact.changes import Change, apply_change, changes
+from leadrules.model import Model
+
+NO_TIER = None  # a lead that matches no tier; JSON null, "(no tier)" in text
+
+
+@dataclass(frozen=True)
+class LeadDiff:
+    lead_id: str
+    old_score: int
+    new_score: int
+    old_tier: str | None
+    new_tier: str | None
+
+    @property
+    def moved(self) -> bool:
+        return self.old_tier != self.new_tier
+
+    def to_json(self) -> dict:
+        return {
+            "lead_id": self.lead_id,
+            "old_score": self.old_score,
+            "new_score": self.new_score,
+            "old_tier": self.old_tier,
+            "new_tier": self.new_tier,
+        }
+
+
+@dataclass(frozen=True)
+class Transition:
+    old: str | None
+    new: str | None
+    count: int
+
+    def to_json(self) -> dict:
+        return {"from": self.old, "to": self.new, "count": self.count}
+
+
+@dataclass(frozen=True)
+class Bin:
+    """Leads whose score delta lies in lo..hi (inclusive)."""
+
+    lo: int
+    hi: int
+    count: int
+
+    @property
+    def label(self) -> str:
+        return _signed(self.lo) if self.lo == self.hi else f"{_signed(self.lo)}..{_signed(self.hi)}"
+
+
+@dataclass(frozen=True)
+class Shift:
+    leads: int
+    old_mean: float
+    new_mean: float
+    mean_delta: float
+    median_delta: float
+    up: int
+    down: int
+    histogram: tuple[Bin, ...]
+
+    @property
+    def same(self) -> int:
+        return self.leads - self.up - self.down
+
+    def to_json(self) -> dict:
+        return {
+            "leads": self.leads,
+            "old_mean": _round(self.old_mean),
+            "new_mean": _round(self.new_mean),
+            "mean_delta": _round(self.mean_delta),
+            "median_delta": _round(self.median_delta),
+            "up": self.up,
+            "down": self.down,
+            "unchanged": self.same,
+            "histogram": [{"lo": b.lo, "hi": b.hi, "count": b.count} for b in self.histogram],
+        }
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """What one change does alone: `moved` leads change tier, `rescored` change score.
+    None when the change cannot be applied alone (see `apply_change`)."""
+
+    change: Change
+    moved: int | None
+    rescored: int | None
+
+    def to_json(self) -> dict:
+        c = self.change
+        return {
+            "kind": c.kind,
+            "action": c.action,
+            "subject": c.subject,
+            "before": c.before,
+            "after": c.after,
+            "moved": self.moved,
+            "rescored": self.rescored,
+        }
+
+
+@dataclass(frozen=True)
+class Diff:
+    tiers: tuple[str | None, ...]  # matrix order: tiers of both models, then no tier
+    transitions: tuple[Transition, ...]
+    leads: tuple[LeadDiff, ...]
+    shift: Shift
+    attributions: tuple[Attribution, ...]  # most leads moved first
+
+    @property
+    def moved(self) -> tuple[LeadDiff, ...]:
+        return tuple(d for d in self.leads if d.moved)
+
+    def count(self, old: str | None, new: str | None) -> int:
+        return next((t.count for t in self.transitions if (t.old, t.new) == (old, new)), 0)
+
+    def to_json(self) -> dict:
+        """The contract's `transitions` and `leads`, plus `tiers`, `shift` and `changes`."""
+        return {
+            "transitions": [t.to_json() for t in self.transitions],
+            "leads": [d.to_json() for d in self.leads],
+            "tiers": list(self.tiers),
+            "shift": self.shift.to_json(),
+            "changes": [a.to_json() for a in self.attributions],
+        }
+
+
+def _signed(n: int) -> str:
+    return f"{n:+d}" if n else "0"
+
+
+def _round(x: float) -> float | int:
+    r = round(x, 4)
+    return int(r) if r == int(r) else r
+
+
+def tier_order(old: Sequence[str], new: Sequence[str]) -> tuple[str | None, ...]:
+    """OLD's tiers in order; each tier only NEW has goes right after its predecessor in NEW;
+    "no tier" last."""
+    out = list(old)
+    for i, name in enumerate(new):
+        if name in out:
+            continue
+        before = next((n for n in reversed(new[:i]) if n in out), None)
+        out.insert(0 if before is None else out.index(before) + 1, name)
+    return (*out, NO_TIER)
+
+
+def pair(old: Sequence[LeadResult], new: Sequence[LeadResult]) -> tuple[LeadDiff, ...]:
+    if [r.lead_id for r in old] != [r.lead_id for r in new]:
+        raise ValueError("OLD and NEW scored different leads")
+    return tuple(
+        LeadDiff(a.lead_id, a.score, b.score, a.tier, b.tier) for a, b in zip(old, new, strict=True)
+    )
+
+
+def transitions(leads: Sequence[LeadDiff], order: Sequence[str | None]) -> tuple[Transition, ...]:
+    counts = Counter((d.old_tier, d.new_tier) for d in leads)
+    rank = {name: i for i, name in enumerate(order)}
+    keys = sorted(counts, key=lambda k: (rank.get(k[0], len(rank)), rank.get(k[1], len(rank))))
+    return tuple(Transition(a, b, counts[(a, b)]) for a, b in keys)
+
+
+def histogram(deltas: Sequence[int], max_bins: int = 12) -> tuple[Bin, ...]:
+    """One bin per distinct delta when there are few; else `max_bins` equal integer ranges."""
+    if not deltas:
+        return ()
+    counts = Counter(deltas)
+    if len(counts) <= max_bins:
+        return tuple(Bin(v, v, counts[v]) for v in sorted(counts))
+    lo, hi = min(deltas), max(deltas)
+    width = math.ceil((hi - lo + 1) / max_bins)
+    bins = Counter((d - lo) // width for d in deltas)
+    return tuple(
+        Bin(lo + i * width, min(hi, lo + (i + 1) * width - 1), bins[i])
+        for i in range(max(bins) + 1)
+    )
+
+
+def shift(leads: Sequence[LeadDiff]) -> Shift:
+    deltas = [d.new_score - d.old_score for d in leads]
+    n = len(leads)
+    if n == 0:
+        return Shift(0, 0.0, 0.0, 0.0, 0.0, 0, 0, ())
+    return Shift(
+        leads=n,
+        old_mean=sum(d.old_score for d in leads) / n,
+        new_mean=sum(d.new_score for d in leads) / n,
+        mean_delta=sum(deltas) / n,
+        median_delta=float(statistics.median(deltas)),
+        up=sum(1 for x in deltas if x > 0),
+        down=sum(1 for x in deltas if x < 0),
+        histogram=histogram(deltas),
+    )
+
+
+def attribute(
+    change: Change, old: Sequence[LeadResult], alone: Sequence[LeadResult] | None
+) -> Attribution:
+    """`alone`: the leads scored by OLD with only `change` applied (None: not applicable)."""
+    if alone is None:
+        return Attribution(change, None, None)
+    moved = rescored = 0
+    for d in pair(old, alone):
+        moved += d.moved
+        rescored += d.old_score != d.new_score
+    return Attribution(change, moved, rescored)
+
+
+def compare(
+    old_model: Model,
+    new_model: Model,
+    old: Sequence[LeadResult],
+    new: Sequence[LeadResult],
+    attributions: Sequence[Attribution] = (),
+) -> Diff:
+    leads = pair(old, new)
+    order = tier_order(old_model.tier_names, new_model.tier_names)
+    ranked = sorted(
+        enumerate(attributions),
+        key=lambda ia: (-(ia[1].moved if ia[1].moved is not None else -1), ia[0]),
+    )
+    return Diff(
+        tiers=order,
+        transitions=transitions(leads, order),
+        leads=leads,
+        shift=shift(leads),
+        attributions=tuple(a for _, a in ranked),
+    )
+
+
+def run_diff(
+    old_model: Model,
+    new_model: Model,
+    leads_path: str,
+    events_path: str,
+    as_of,
+    engine: str = "duckdb",
+    options: DataOptions | None = None,
+    attribution: bool = True,
+) -> Diff:
+    from leadrules.engine import run
+
+    def score(model: Model) -> list[LeadResult]:
+        return run(model, leads_path, events_path, as_of, engine=engine, options=options)
+
+    old = score(old_model)
+    new = score(new_model)
+    found = []
+    if attribution:
+        for change in changes(old_model, new_model):
+            variant = apply_change(old_model, new_model, change)
+            found.append(attribute(change, old, None if variant is None else score(variant)))
+    return compare(old_model, new_model, old, new, found)
