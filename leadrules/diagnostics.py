@@ -150,7 +150,19 @@ def _style(text: str, code: str, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
 
-def _snippet(span: Span, label: str, sources: dict[str, str], color: bool, caret_code: str):
+MAX_SHOWN = 100  # longer source lines are shown as a window around the span
+
+
+def _snippet(
+    span: Span,
+    label: str,
+    sources: dict[str, str],
+    color: bool,
+    caret_code: str,
+    width: int,
+    mark: str = "^",
+) -> list[str]:
+    """The gutter, the source line and a caret line under the span (a window of long lines)."""
     src = sources.get(span.path)
     if src is None:
         return []
@@ -158,32 +170,35 @@ def _snippet(span: Span, label: str, sources: dict[str, str], color: bool, caret
     if not 1 <= span.line <= len(lines):
         return []
     text = lines[span.line - 1].rstrip("\r").replace("\t", " ")
-    width = len(str(span.line))
-    pad = " " * width
     start = max(span.col - 1, 0)
     if span.end_line == span.line and span.end_col > span.col:
         length = span.end_col - span.col
     else:
         length = max(len(text) - start, 1)
     length = max(1, min(length, max(len(text) - start, 1)))
-    caret = " " * start + _style("^" * length + (f" {label}" if label else ""), caret_code, color)
-    return [
-        f"{pad} |",
-        f"{span.line} | {text}",
-        f"{pad} | {caret}",
-    ]
+    if len(text) > MAX_SHOWN:
+        cut = max(0, start - 40)
+        shown = text[cut : cut + MAX_SHOWN]
+        prefix = "..." if cut else ""
+        suffix = "..." if cut + MAX_SHOWN < len(text) else ""
+        text = prefix + shown + suffix
+        start = start - cut + len(prefix)
+        length = max(1, min(length, len(shown) - (start - len(prefix))))
+    pad = " " * width
+    caret = " " * start + _style(mark * length + (f" {label}" if label else ""), caret_code, color)
+    return [f"{pad} |", f"{span.line:>{width}} | {text}", f"{pad} | {caret}"]
 
 
 def _render_one(d: Diagnostic, sources: dict[str, str], color: bool) -> str:
     s = d.span
     sev_code = "1;31" if d.is_error else "1;33"
     head = _style(f"{d.severity}[{d.code}]", sev_code, color)
+    width = max([len(str(s.line))] + [len(str(r.line)) for r, _ in d.related])
     lines = [f"{s.path}:{s.line}:{s.col}: {head}: {d.message}"]
-    snippet = _snippet(s, d.label, sources, color, sev_code)
-    lines.extend(snippet)
-    width = len(str(s.line))
+    lines.extend(_snippet(s, d.label, sources, color, sev_code, width))
     for rspan, note in d.related:
         lines.append(f"{' ' * width} = note: {note} ({rspan.path}:{rspan.line}:{rspan.col})")
+        lines.extend(_snippet(rspan, "", sources, color, "1;34", width, mark="-")[1:])
     if d.help:
         lines.append(f"{' ' * width} = help: {d.help}")
     return "\n".join(lines) + "\n"

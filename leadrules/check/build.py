@@ -49,7 +49,7 @@ class Builder:
             self.diags.append(
                 dg.make(
                     "LR0111",
-                    f"`{name.id}` is {why} and cannot name a {kind}",
+                    f"`{name.id}` is {why} and cannot name {_article(kind)}",
                     name.span,
                     help=f"choose another name, such as `{name.id}_value`",
                 )
@@ -63,7 +63,7 @@ class Builder:
                     f"`{name.id}` is declared twice",
                     name.span,
                     label="declared again here",
-                    related=((prev.span, f"first declared as a {prev.kind} here"),),
+                    related=((prev.span, f"first declared as {_article(prev.kind)} here"),),
                     help="every name is declared once across a file and its imports; rename one",
                 )
             )
@@ -102,6 +102,7 @@ class Builder:
                     "the model is named twice",
                     extra.span,
                     related=((model_decls[0].span, "first named here"),),
+                    help="a file has at most one `model` line; remove one",
                 )
             )
         columns: dict[str, Span] = {}
@@ -133,6 +134,7 @@ class Builder:
                                 f"property `{p.name.id}` is declared twice",
                                 p.name.span,
                                 related=((seen[p.name.id], "first declared here"),),
+                                help="an event declares each property once; remove one",
                             )
                         )
                         continue
@@ -346,6 +348,7 @@ class Builder:
                     "`clamp` is given twice",
                     extra.span,
                     related=((clamps[0].span, "first given here"),),
+                    help="the total score has one clamp; remove one",
                 )
             )
         if not clamps:

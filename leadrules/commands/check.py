@@ -7,7 +7,7 @@ import sys
 import click
 
 from leadrules import diagnostics as dg
-from leadrules.commands.common import EXIT_INPUT
+from leadrules.commands.common import EXIT_INPUT, EXIT_USAGE, fail
 
 
 @click.command("check")
@@ -22,7 +22,10 @@ def command(files, fmt, strict):
     diags: list[dg.Diagnostic] = []
     sources: dict[str, str] = {}
     for path in files:
-        result = check(path)
+        try:
+            result = check(path)
+        except OSError as e:
+            fail(f"cannot read {path}: {e.strerror or e}", EXIT_USAGE)
         diags.extend(result.diagnostics)
         sources.update(result.sources)
     diags = sorted(dict.fromkeys(diags), key=dg.sort_key)  # imports shared by files: once

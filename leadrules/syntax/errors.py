@@ -2,7 +2,7 @@
 
 No Lark wording reaches the user: terminal names become words (`a name`, `points such as +15`),
 the statement being written selects a help line showing its form, and a few common slips
-(a missing `:`, a keyword used as a name, single quotes) get their own message.
+(a missing `:`, a condition after `each`, single quotes) get their own message.
 """
 
 from __future__ import annotations
@@ -88,6 +88,8 @@ def _word(name: str) -> str:
 
 def _expected_words(names) -> list[str]:
     words: list[str] = []
+    if "NUMBER" in names:
+        names = set(names) - {"POINTS", "SIGNED_NUMBER"}  # `+15` is a number too
     for name in sorted(names, key=lambda n: (n in ("_NL", "$END"), _word(n))):
         w = _word(name)
         if w not in words:
@@ -206,16 +208,21 @@ def unexpected_token(err: UnexpectedToken, path: str, text: str) -> dg.Diagnosti
             label="`:` goes before this",
             help=RULE_FORM,
         )
-    if keyword.isidentifier() and "NAME" in expected:
+    if (
+        _statement_word(text, span.line) == "each"
+        and "COLON" in expected
+        and (tok.type in ("COMP_OP", "TEXT_OP") or keyword in ("and", "or", "in", "not", "is"))
+    ):
         return dg.make(
-            "LR0001",
-            f"`{keyword}` is a keyword and cannot be used as a name",
+            "LR0205",
+            "`each` counts the events of a single event or signal",
             span,
-            label="a keyword",
-            help="choose another name, such as "
-            f"`{keyword}_value`; keywords are listed in docs/language.md",
+            label="`each` takes no condition",
+            help="write `each E: POINTS` or "
+            "`each E where COND: POINTS`; for counts use `E >= N times: POINTS`",
         )
-    if expected <= {"POINTS", "SIGNED_NUMBER", "NUMBER"} and expected:
+    before = text.split("\n")[span.line - 1][: span.col - 1].rstrip()
+    if expected <= {"POINTS", "SIGNED_NUMBER", "NUMBER"} and expected and before.endswith(":"):
         return dg.make(
             "LR0001",
             f"expected points after `:`, found {found}",

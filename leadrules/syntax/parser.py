@@ -74,17 +74,25 @@ def lark_parser() -> Lark:
         maybe_placeholders=True,
         strict=True,
         cache=True,
+        lexer_callbacks={"_NL": _on_newline},
     )
 
 
+# Lark's lexer copies its callbacks the first time it runs, so one fixed callback is registered
+# and each parse points it at its own collector.
+_collecting: list[_Comments] = []
+
+
+def _on_newline(tok: Token) -> Token:
+    return _collecting[-1](tok) if _collecting else tok
+
+
 def _parse_tree(text: str, comments: _Comments):
-    lark = lark_parser()
-    # lexer callbacks are per-parse state; Lark keeps them on the lexer conf, so swap them in.
-    lark.lexer_conf.callbacks["_NL"] = comments
+    _collecting.append(comments)
     try:
-        return lark.parse(text)
+        return lark_parser().parse(text)
     finally:
-        lark.lexer_conf.callbacks.pop("_NL", None)
+        _collecting.pop()
 
 
 def parse_text(
@@ -148,6 +156,9 @@ def _blank_statement(text: str, line: int) -> str | None:
         end += 1
     if all(not lines[i].strip() for i in range(start, end)):
         return None
+    body = [i for i in range(start + 1, end) if lines[i].strip() and lines[i][:1].isspace()]
+    if idx in body and len(body) > 1:
+        end = (start := idx) + 1  # a bad line inside a block: drop that line only
     for i in range(start, end):
         lines[i] = ""
     return "\n".join(lines)
