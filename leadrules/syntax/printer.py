@@ -1,26 +1,42 @@
-"""AST expressions and literals -> canonical text. Used by the formatter and for rule labels."""
+"""AST -> canonical text, one construct at a time. Used by the formatter and for rule labels.
+
+Every function returns text that parses back to an equal AST: tokens come out in the order
+they were written, with single spaces around operators, and the parentheses the user wrote
+(`Paren`) are kept. Layout (lines, indentation, comments, blank lines) is the formatter's job
+(`leadrules.syntax.formatter`); this module prints one line at a time.
+"""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from leadrules.syntax import ast
 
-_UNESCAPE = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t"}
+_ESCAPE = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t"}
 
 
 def string(value: str) -> str:
-    return '"' + "".join(_UNESCAPE.get(ch, ch) for ch in value) + '"'
+    """A string literal: `"` and `\\` escaped, newlines and tabs as `\\n` and `\\t`."""
+    return '"' + "".join(_ESCAPE.get(ch, ch) for ch in value) + '"'
 
 
 def number(value) -> str:
+    """A number as the grammar reads it back: `12`, `-3`, `4.5`; a float keeps its point (`4.0`)."""
     if isinstance(value, float):
         text = repr(value)
-        return text[:-2] if text.endswith(".0") else text
+        if "e" in text or "E" in text:  # 1e-05 is not leadrules syntax: write every digit
+            text = format(Decimal(text), "f")
+        return text if "." in text else text + ".0"
     return str(value)
 
 
 def points(lit: ast.Literal) -> str:
+    """Points with their sign: `+15`, `-10` (a fractional value, an error the checker reports,
+    is printed as a plain number since `+1.5` is not a token)."""
     v = lit.value
-    return f"+{number(v)}" if v >= 0 else number(v)
+    if isinstance(v, float):
+        return number(v)
+    return f"+{v}" if v >= 0 else str(v)
 
 
 def literal(lit: ast.Literal | ast.ListLit) -> str:
@@ -35,20 +51,21 @@ def literal(lit: ast.Literal | ast.ListLit) -> str:
     return str(lit.value)
 
 
-# binding strength: or < and < not < comparisons/atoms
-_PREC = {ast.Or: 1, ast.And: 2, ast.Not: 3}
-
-
 def expr(e, parent: int = 0) -> str:
-    """Canonical text of an expression; parentheses as the user wrote them are kept (`Paren`)."""
+    """Canonical text of an expression; parentheses as the user wrote them are kept (`Paren`).
+
+    The parser records every parenthesis, so nesting without a `Paren` is exactly what the
+    precedence rules (`or` < `and` < `not` < comparisons) give: nothing needs adding.
+    `parent` is accepted for compatibility and ignored.
+    """
     if isinstance(e, ast.Paren):
         return "(" + expr(e.inner) + ")"
     if isinstance(e, ast.Or):
-        return " or ".join(expr(i, 1) for i in e.items)
+        return " or ".join(expr(i) for i in e.items)
     if isinstance(e, ast.And):
-        return " and ".join(expr(i, 2) for i in e.items)
+        return " and ".join(expr(i) for i in e.items)
     if isinstance(e, ast.Not):
-        return "not " + expr(e.operand, 3)
+        return "not " + expr(e.operand)
     if isinstance(e, ast.Name):
         return e.id
     if isinstance(e, (ast.Literal, ast.ListLit)):
@@ -59,12 +76,10 @@ def expr(e, parent: int = 0) -> str:
         return f"{e.func}({expr(e.arg)})"
     if isinstance(e, ast.Where):
         return f"{e.source.id} where {expr(e.cond)}"
-    if isinstance(e, ast.Compare):
+    if isinstance(e, (ast.Compare, ast.TextOp)):
         return f"{expr(e.left)} {e.op} {expr(e.right)}"
     if isinstance(e, ast.In):
         return f"{expr(e.left)} {'not in' if e.negated else 'in'} {expr(e.target)}"
-    if isinstance(e, ast.TextOp):
-        return f"{expr(e.left)} {e.op} {expr(e.right)}"
     if isinstance(e, ast.IsMissing):
         return f"{expr(e.operand)} is {'present' if e.present else 'missing'}"
     if isinstance(e, ast.Count):
@@ -91,3 +106,117 @@ def rule(r: ast.Rule | ast.EachRule) -> str:
     if isinstance(r, ast.EachRule) and r.cap is not None:
         text += f" cap {literal(r.cap)}"
     return text
+
+
+# ---- statements ----------------------------------------------------------------
+
+
+def _from(source: str | None) -> str:
+    return f" from {string(source)}" if source is not None else ""
+
+
+def _assigns(assigns: tuple[ast.Assign, ...]) -> str:
+    return ", ".join(f"{a.name.id} = {literal(a.value)}" for a in assigns)
+
+
+def statement(s) -> str:
+    """One line statement (not a block): a declaration, a rule, `clamp` or `tier`."""
+    if isinstance(s, (ast.Rule, ast.EachRule)):
+        return rule(s)
+    if isinstance(s, ast.ModelDecl):
+        return f"model {string(s.name)}"
+    if isinstance(s, ast.Import):
+        return f"import {string(s.path)}"
+    if isinstance(s, ast.LeadDecl):
+        return f"lead {s.name.id}: {s.type}{_from(s.column)}"
+    if isinstance(s, ast.EventDecl):
+        props = ", ".join(f"{p.name.id}: {p.type}" for p in s.props)
+        return f"event {s.name.id}" + (f"({props})" if props else "") + _from(s.source)
+    if isinstance(s, ast.SignalDecl):
+        return f"signal {s.name.id} = {s.event.id} where {expr(s.cond)}"
+    if isinstance(s, ast.ConstDecl):
+        return f"const {s.name.id} = {literal(s.value)}"
+    if isinstance(s, ast.Clamp):
+        return f"clamp {literal(s.lo)}..{literal(s.hi)}"
+    if isinstance(s, ast.Tier):
+        return f"tier {s.name.id} {_tier_body(s)}"
+    raise TypeError(f"not a one-line statement: {s!r}")
+
+
+def _tier_body(t: ast.Tier) -> str:
+    if t.cond is not None:
+        return f"when {expr(t.cond)}"
+    if t.range is not None:
+        return expr(t.range)
+    return f"{t.op} {literal(t.bound)}"
+
+
+def header(block: ast.Group | ast.OnBlock | ast.TestBlock) -> str:
+    """The first line of a block, with its `:`."""
+    if isinstance(block, ast.Group):
+        cap = f" cap {literal(block.cap)}" if block.cap is not None else ""
+        return f"{block.name.id}{cap}:"
+    if isinstance(block, ast.OnBlock):
+        return f"on {block.kind} {block.tier.id}:"
+    if isinstance(block, ast.TestBlock):
+        return f"test {string(block.name)}:"
+    raise TypeError(f"not a block: {block!r}")
+
+
+def body(block: ast.Group | ast.OnBlock | ast.TestBlock) -> tuple:
+    """The lines of a block: rules, actions or test statements."""
+    if isinstance(block, ast.Group):
+        return block.rules
+    if isinstance(block, ast.OnBlock):
+        return block.actions
+    return block.body
+
+
+def action(a: ast.Action) -> str:
+    """One line of an `on` block."""
+    if a.kind == "notify":
+        who, message = a.args
+        if who is None:
+            return f"notify {string(message)}"
+        target = who.id if isinstance(who, ast.Name) else literal(who)
+        return f"notify {target} {string(message)}"
+    if a.kind == "set":
+        name, value = a.args
+        return f"set {name.id} = {literal(value)}"
+    if a.kind == "delay":
+        return f"delay {a.args[0]}"
+    return f"{a.kind} {string(a.args[0])}"
+
+
+def test_stmt(t) -> str:
+    """One line of a `test` block."""
+    if isinstance(t, ast.TestAsOf):
+        return f"as_of {literal(t.value)}"
+    if isinstance(t, ast.TestLead):
+        return f"lead {_assigns(t.assigns)}"
+    if isinstance(t, ast.TestEvent):
+        text = f"event {t.event.id}"
+        if t.props:
+            text += " " + _assigns(t.props)
+        if t.times != 1:
+            text += f" {t.times} times"
+        if t.ago is not None:
+            text += f" {t.ago} ago"
+        if t.at is not None:
+            text += f" at {literal(t.at)}"
+        return text
+    if isinstance(t, ast.Expect):
+        if t.value is None:
+            return f"expect {t.target.id} {t.op}"
+        value = t.value.id if isinstance(t.value, ast.Name) else literal(t.value)
+        return f"expect {t.target.id} {t.op} {value}"
+    raise TypeError(f"not a test statement: {t!r}")
+
+
+def line(node) -> str:
+    """Any one-line node: a statement, a rule, an action or a test statement."""
+    if isinstance(node, ast.Action):
+        return action(node)
+    if isinstance(node, (ast.TestAsOf, ast.TestLead, ast.TestEvent, ast.Expect)):
+        return test_stmt(node)
+    return statement(node)
