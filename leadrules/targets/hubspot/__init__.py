@@ -1,0 +1,87 @@
+"""`leadrules compile --target hubspot -o DIR`: CRM property payloads, Workflows v4 contact flows
+for `on enter` / `on exit`, a Lead Scoring configuration (or, with `--mode workflows`, one
+scoring workflow per engagement rule), the rules HubSpot cannot express, and a README that says
+which file goes to which endpoint. Reads the Model only. See docs/targets/hubspot.md."""
+
+from __future__ import annotations
+
+import re
+
+from leadrules import diagnostics as dg
+from leadrules import model as m
+from leadrules.targets import Options, Output
+from leadrules.targets.automation import Verdict, dump_json, unexpressed, verdicts
+from leadrules.targets.hubspot import flows, properties, readme, scoring
+
+SYNC_PATH = (
+    "compute with `leadrules compile --target sql` in the warehouse and sync "
+    'the properties (README.md, "The exact path")'
+)
+
+
+def compile(model: m.Model, options: Options) -> Output:  # noqa: A001 - the target contract
+    diags: list[dg.Diagnostic] = []
+    files: dict[str, str] = {}
+    names = properties.names(model)
+    workflows = options.mode == "workflows"
+
+    files["properties/group.json"] = dump_json(properties.group_payload(model))
+    prop_files = []
+    for i, payload in enumerate(properties.property_payloads(model, names, last_rule=workflows)):
+        path = f"properties/{i + 1:02d}-{payload['name']}.json"
+        files[path] = dump_json(payload)
+        prop_files.append(path)
+
+    vs = verdicts(model)
+    score_flows: list[tuple[str, Verdict]] = []
+    if workflows:
+        left_out = []
+        for v in vs:
+            built = flows.score_flow(v, names) if v.kind == "event" else None
+            if built is not None:
+                files[built[0]] = dump_json(built[1])
+                score_flows.append((built[0], v))
+            elif v.kind == "none":
+                left_out.append(v)
+            else:
+                reason = "attribute" if v.kind == "attribute" else "or"
+                left_out.append(Verdict(v.rule, reasons=(reason,)))
+    else:
+        config, left_out = scoring.lead_scoring(model, vs, names.groups)
+        files["lead-scoring.json"] = dump_json(config)
+
+    tier_files = []
+    for auto in model.automations:
+        built = flows.tier_flow(auto, model, names, options, diags)
+        if built is not None:
+            files[built[0]] = dump_json(built[1])
+            tier_files.append(built[0])
+
+    files["not-expressible.json"] = dump_json(
+        {
+            "target": "hubspot",
+            "mode": options.mode,
+            "exactPath": SYNC_PATH,
+            "rules": [unexpressed(v) for v in left_out],
+        }
+    )
+    tokens = sorted(
+        {t for text in files.values() for t in re.findall(r"\$\{[A-Z_]+:[^}]*\}", text)}
+    )
+    files["README.md"] = readme.render(
+        readme.Plan(
+            mode=options.mode,
+            model=model,
+            group_file="properties/group.json",
+            property_files=tuple(prop_files),
+            tier_flows=tuple(tier_files),
+            score_flows=tuple(score_flows),
+            left_out=tuple(left_out),
+            tokens=tuple(tokens),
+            score_property=names.score,
+            group_properties=names.groups,
+            tier_property=names.tier,
+            previous_tier_property=names.previous_tier,
+        )
+    )
+    return Output(files=files, diagnostics=sorted(diags, key=dg.sort_key))

@@ -1,0 +1,157 @@
+"""leadrules automation actions as Workflows v4 actions, or LR0801 where HubSpot has no documented
+action for them.
+
+| leadrules | actionTypeId | fields |
+|---|---|---|
+| `set P = V` | 0-5 set property value | property_name, value {type STATIC_VALUE, staticValue} |
+| `notify owner "..."` | 0-8 internal email notification | subject, body, owner_properties |
+| `notify "12345" "..."` (user id) | 0-9 in-app notification | user_ids, delivery_method, ... |
+| `task "..."` | 0-3 create task | task_type, subject, body, associations, owner_assignment |
+| `email "..."` | 0-4 send marketing email | content_id |
+| `delay D` | 0-1 delay for a set amount of time | delta, time_unit MINUTES |
+| `sms`, `webhook` | none | LR0801 |
+
+Sources are listed in docs/targets/hubspot.md.
+"""
+
+from __future__ import annotations
+
+import re
+
+from leadrules import diagnostics as dg
+from leadrules import model as m
+from leadrules.targets import Options, unsupported
+from leadrules.targets.automation import placeholders
+
+TARGET = "hubspot"
+TASK_TO_CONTACT = 204  # HUBSPOT_DEFINED association type: task -> contact
+
+
+def personalize(text: str, model: m.Model) -> str:
+    """`{first_name}` -> `{{ enrolled_object.first_name }}` for declared lead attributes."""
+    for name in placeholders(text):
+        attr = model.attribute(name)
+        if attr is not None:
+            text = text.replace("{" + name + "}", "{{ enrolled_object." + attr.column + " }}")
+    return text
+
+
+def email_content(template: str) -> str:
+    """A marketing email's content id: the template when it is one, else a token to replace."""
+    return template if re.fullmatch(r"\d+", template) else "${EMAIL_CONTENT_ID:" + template + "}"
+
+
+def _single(type_id: str, fields: dict) -> dict:
+    return {
+        "type": "SINGLE_CONNECTION",
+        "actionTypeVersion": 0,
+        "actionTypeId": type_id,
+        "fields": fields,
+    }
+
+
+def action(
+    a: m.Action, model: m.Model, options: Options, diags: list[dg.Diagnostic]
+) -> dict | None:
+    """One v4 action (without id and connection), or None after an LR0801 diagnostic."""
+    if a.kind == "set":
+        prop, value = a.args
+        attr = model.attribute(prop)
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        return _single(
+            "0-5",
+            {
+                "property_name": attr.column if attr else prop,
+                "value": {"type": "STATIC_VALUE", "staticValue": str(value)},
+            },
+        )
+    if a.kind == "notify":
+        recipient, message = a.args
+        text = personalize(message, model)
+        if recipient == "owner":
+            return _single(
+                "0-8", {"subject": text, "body": text, "owner_properties": ["hubspot_owner_id"]}
+            )
+        if re.fullmatch(r"\d+", str(recipient)):
+            return _single(
+                "0-9",
+                {
+                    "user_ids": [str(recipient)],
+                    "delivery_method": "APP",
+                    "subject": text,
+                    "body": text,
+                },
+            )
+        diags.append(
+            unsupported(
+                TARGET,
+                f"`notify {recipient}` (a recipient HubSpot cannot resolve)",
+                a.loc,
+                options,
+                help=_help(
+                    'notify `owner` (the contact owner) or a HubSpot user id such as "2620022"',
+                    options,
+                ),
+            )
+        )
+        return None
+    if a.kind == "task":
+        (title,) = a.args
+        return _single(
+            "0-3",
+            {
+                "task_type": "TODO",
+                "subject": personalize(title, model),
+                "body": "",
+                "associations": [
+                    {
+                        "target": {
+                            "associationCategory": "HUBSPOT_DEFINED",
+                            "associationTypeId": TASK_TO_CONTACT,
+                        },
+                        "value": {"type": "ENROLLED_OBJECT"},
+                    }
+                ],
+                "use_explicit_associations": "true",
+                "owner_assignment": {
+                    "type": "CUSTOM",
+                    "value": {"type": "OBJECT_PROPERTY", "propertyName": "hubspot_owner_id"},
+                },
+                "priority": "NONE",
+            },
+        )
+    if a.kind == "email":
+        (template,) = a.args
+        return _single("0-4", {"content_id": email_content(template)})
+    if a.kind == "delay":
+        (seconds,) = a.args
+        minutes = -(-int(seconds) // 60)
+        return _single("0-1", {"delta": str(minutes), "time_unit": "MINUTES"})
+    why = {
+        "sms": "HubSpot sends SMS only with its SMS add-on, and the Workflows v4 API documents "
+        "no action shape for it; add the SMS step in the workflow editor",
+        "webhook": "the `Send a webhook` workflow action needs Data Hub Professional and the "
+        "Workflows v4 API documents no field shape for it; add it in the workflow editor",
+    }.get(a.kind, "HubSpot has no workflow action for it")
+    diags.append(
+        unsupported(TARGET, f"the `{a.kind}` action", a.loc, options, help=_help(why, options))
+    )
+    return None
+
+
+def _help(text: str, options: Options) -> str:
+    return (
+        text if options.best_effort else f"{text}; or pass --best-effort to skip it with a warning"
+    )
+
+
+def chain(actions: list[dict]) -> list[dict]:
+    """Number the actions "1".."n" and connect each to the next (the last has no connection)."""
+    out = []
+    for i, a in enumerate(actions, start=1):
+        item = {"actionId": str(i), **a}
+        if i < len(actions):
+            item["connection"] = {"edgeType": "STANDARD", "nextActionId": str(i + 1)}
+        out.append(item)
+    return out
