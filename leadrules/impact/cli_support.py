@@ -4,6 +4,8 @@ may be `REV:PATH`, the data options, and turning engine errors into messages."""
 from __future__ import annotations
 
 import contextlib
+import io
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,11 +60,46 @@ def engine_errors() -> tuple[type[BaseException], ...]:
 def reported() -> Iterator[None]:
     """Run scoring; a data error becomes `error: ...` and exit 1."""
     try:
-        yield
+        with notes_once():
+            yield
     except engine_errors() as e:
         fail(str(e), EXIT_INPUT)
     except FileNotFoundError as e:
         fail(f"cannot read {e.filename}: {e.strerror}", EXIT_USAGE)
+
+
+class _OnceLines(io.TextIOBase):
+    """A stderr that lets each distinct line through once: several scorings of the same data
+    would otherwise repeat the engine's notes (ignored events, skipped rows)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.seen: set[str] = set()
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        self.pending += text
+        *lines, self.pending = self.pending.split("\n")
+        for line in lines:
+            if line not in self.seen:
+                self.seen.add(line)
+                self.inner.write(line + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+
+@contextlib.contextmanager
+def notes_once() -> Iterator[None]:
+    inner = sys.stderr
+    sys.stderr = _OnceLines(inner)
+    try:
+        yield
+    finally:
+        if sys.stderr.pending:
+            inner.write(sys.stderr.pending)
+        sys.stderr = inner
 
 
 def data_options(f):

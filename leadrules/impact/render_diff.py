@@ -29,7 +29,7 @@ def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "0.0%"
 
 
-def _grid(rows: list[list[str]], right: set[int]) -> list[str]:
+def grid(rows: list[list[str]], right: set[int]) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     out = []
     for row in rows:
@@ -68,7 +68,7 @@ def _histogram_lines(shift: Shift) -> list[str]:
     for b in shift.histogram:
         bar = "#" * max(1, round(BAR * b.count / top)) if b.count else ""
         rows.append([b.label, str(b.count), bar])
-    return _grid(rows, {0, 1})
+    return grid(rows, {0, 1})
 
 
 def _summary(diff: Diff) -> str:
@@ -87,7 +87,7 @@ def _shift_sentence(s: Shift) -> str:
 
 def render_text(diff: Diff) -> str:
     out = ["Tier transitions (rows: OLD tier, columns: NEW tier)"]
-    out += _grid(matrix_rows(diff), set(range(1, len(diff.tiers) + 1)))
+    out += grid(matrix_rows(diff), set(range(1, len(diff.tiers) + 1)))
     out += [
         "  " + _summary(diff),
         "",
@@ -100,7 +100,7 @@ def render_text(diff: Diff) -> str:
     if diff.attributions:
         rows = [["moved", "rescored", "change", ""]]
         rows += [[*_counts(a), a.change.subject, _edit(a)] for a in diff.attributions]
-        out += _grid(rows, {0, 1})
+        out += grid(rows, {0, 1})
     else:
         out.append("  none: OLD and NEW score every lead alike")
     moved = diff.moved
@@ -117,7 +117,7 @@ def render_text(diff: Diff) -> str:
             ]
             for d in moved[:LIST_LIMIT]
         ]
-        out += _grid(rows, {1, 2})
+        out += grid(rows, {1, 2})
         if len(moved) > LIST_LIMIT:
             out.append(f"  ... and {len(moved) - LIST_LIMIT} more (--format json lists every lead)")
     return "\n".join(out) + "\n"
