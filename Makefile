@@ -20,7 +20,7 @@ demo: setup
 	$(BIN)/leadrules check examples/b2b_saas.lrules
 	$(BIN)/leadrules score examples/b2b_saas.lrules \
 	  --leads examples/data/b2b_saas/leads.csv --events examples/data/b2b_saas/events.csv \
-	  --as-of 2026-11-01T00:00:00Z --format table
+	  --as-of 2026-01-01T00:00:00Z --format table
 
 system-deps:
 	bash scripts/system-deps.sh
