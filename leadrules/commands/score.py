@@ -1,0 +1,67 @@
+"""`leadrules score FILE --leads PATH --events PATH`: score every lead, in key order."""
+
+from __future__ import annotations
+
+import click
+
+from leadrules.commands.common import AS_OF_OPTION, load_or_exit, parse_as_of
+from leadrules.commands.scoring import data_options, make_options, resolve_engine, run_engine
+
+
+@click.command("score")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@data_options
+@AS_OF_OPTION
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "python"]),
+    default="duckdb",
+    show_default=True,
+    help="duckdb (embedded, fast) or python (the reference).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl", "table"]),
+    default="csv",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    metavar="PATH",
+    help="Write the scores to PATH instead of stdout.",
+)
+def command(
+    file,
+    leads,
+    events,
+    lead_key,
+    event_column,
+    time_column,
+    properties_column,
+    skip_bad_rows,
+    as_of,
+    engine,
+    fmt,
+    output,
+):
+    """Score every lead of --leads with the rules of FILE.
+
+    One row per lead, in key order: lead_id, one column per group, score, tier.
+    """
+    from leadrules.engine.output import render
+
+    model = load_or_exit(file)
+    when = parse_as_of(as_of)
+    options = make_options(lead_key, event_column, time_column, properties_column, skip_bad_rows)
+    results = run_engine(model, leads, events, when, resolve_engine(engine), options)
+    text = render(results, model.group_names, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        with open(output, "w", encoding="utf-8", newline="") as f:
+            f.write(text)

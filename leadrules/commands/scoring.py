@@ -1,0 +1,142 @@
+"""What `score` and `explain` share: the data options, the engine call, error handling."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import click
+
+from leadrules.commands.common import fail
+
+EXISTING = click.Path(exists=True, dir_okay=False)
+
+
+def data_options(f):
+    """--leads, --events and the options that say how to read them."""
+    options = [
+        click.option(
+            "--leads",
+            "leads",
+            required=True,
+            type=EXISTING,
+            metavar="PATH",
+            help="Leads file (.csv, .jsonl/.ndjson or .parquet).",
+        ),
+        click.option(
+            "--events",
+            "events",
+            required=True,
+            type=EXISTING,
+            metavar="PATH",
+            help="Events file (.csv, .jsonl/.ndjson or .parquet).",
+        ),
+        click.option(
+            "--lead-key",
+            default="lead_id",
+            show_default=True,
+            metavar="COLUMN",
+            help="The lead key column, in both files.",
+        ),
+        click.option(
+            "--event-column",
+            default="event",
+            show_default=True,
+            metavar="COLUMN",
+            help="The events column holding the event type.",
+        ),
+        click.option(
+            "--time-column",
+            default="occurred_at",
+            show_default=True,
+            metavar="COLUMN",
+            help="The events column holding the event time.",
+        ),
+        click.option(
+            "--properties-column",
+            default=None,
+            metavar="COLUMN",
+            help="One JSON object column holding the event properties.",
+        ),
+        click.option(
+            "--skip-bad-rows",
+            is_flag=True,
+            help="Report malformed rows and go on, instead of stopping.",
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def make_options(lead_key, event_column, time_column, properties_column, skip_bad_rows):
+    from leadrules.engine import DataOptions
+
+    return DataOptions(
+        lead_key=lead_key,
+        event_column=event_column,
+        time_column=time_column,
+        properties_column=properties_column,
+        skip_bad_rows=skip_bad_rows,
+    )
+
+
+def resolve_engine(engine: str) -> str:
+    """The duckdb engine when it is installed; otherwise the reference interpreter, with a note."""
+    if engine == "duckdb" and importlib.util.find_spec("leadrules.engine.duckdb") is None:
+        click.echo(
+            "note: the duckdb engine is not available in this build; using the python engine",
+            err=True,
+        )
+        return "python"
+    return engine
+
+
+def progress_bar():
+    """A progress callback drawing on stderr, or None when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    state = {"shown": -1}
+
+    def show(done: int, total: int) -> None:
+        if total < 8 << 20:  # short inputs: no bar
+            return
+        percent = min(100, done * 100 // max(total, 1))
+        if percent != state["shown"]:
+            state["shown"] = percent
+            filled = percent // 5
+            bar = "#" * filled + "." * (20 - filled)
+            sys.stderr.write(f"\rreading events [{bar}] {percent:3d}%")
+            sys.stderr.flush()
+
+    def done() -> None:
+        if state["shown"] >= 0:
+            sys.stderr.write("\r" + " " * 40 + "\r")
+            sys.stderr.flush()
+
+    show.done = done
+    return show
+
+
+def run_engine(model, leads, events, as_of, engine, options, explain=False, only=None):
+    """Run the chosen engine; data errors print `error: file:line: ...` and exit 1."""
+    from leadrules.data import DataError
+
+    progress = progress_bar()
+    try:
+        if engine == "python" or only is not None:
+            from leadrules.engine import key_order
+            from leadrules.engine.python import run_files
+
+            results = run_files(
+                model, leads, events, as_of, options, explain=explain, progress=progress, only=only
+            )
+            return sorted(results, key=lambda r: key_order(r.lead_id))
+        from leadrules.engine import run
+
+        return run(model, leads, events, as_of, engine=engine, options=options, explain=explain)
+    except DataError as e:
+        fail(str(e))
+    finally:
+        if progress is not None:
+            progress.done()

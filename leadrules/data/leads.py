@@ -1,0 +1,68 @@
+"""The leads file: one row per lead, its key and one column per declared attribute."""
+
+from __future__ import annotations
+
+from leadrules.data.errors import BadRows, DataError
+from leadrules.data.sources import BadRow, Table, open_table
+from leadrules.data.values import CONVERTERS, show, to_text
+
+
+def declaration(attr) -> str:
+    where = f" at {attr.loc.path}:{attr.loc.line}" if attr.loc else ""
+    return f"`lead {attr.name}: {attr.type}`{where}"
+
+
+def require(table: Table, column: str, needed_by: str, hint: str = "") -> int:
+    """The index of `column` in the table, or a DataError naming the column and who needs it."""
+    if not table.has(column):
+        raise DataError(table.path, None, f"no column `{column}`, needed by {needed_by}{hint}")
+    return table.columns.index(column)
+
+
+def read_leads(model, path: str, lead_key: str, bad: BadRows) -> dict[str, tuple]:
+    """Lead id -> attribute values in the order of `model.attributes` (None where missing)."""
+    attrs = model.attributes
+    table = open_table(path, [lead_key, *(a.column for a in attrs)])
+    try:
+        key_index = require(table, lead_key, "the lead key", " (choose another with --lead-key)")
+        slots = [(require(table, a.column, declaration(a)), CONVERTERS[a.type], a) for a in attrs]
+        leads: dict[str, tuple] = {}
+        first_line: dict[str, int] = {}
+        unit = table.unit
+        for line, row in table.rows():
+            if type(row) is BadRow:
+                bad.bad(path, line, row.reason, unit)
+                continue
+            try:
+                lead_id = to_text(row[key_index])
+            except ValueError as e:
+                bad.bad(path, line, f"lead key `{lead_key}`: {e}: {show(row[key_index])}", unit)
+                continue
+            if lead_id is None:
+                bad.bad(path, line, f"missing lead key: column `{lead_key}` is empty", unit)
+                continue
+            if lead_id in leads:
+                first = first_line[lead_id]
+                message = f"duplicate lead id {show(lead_id)} (first at {unit} {first})"
+                bad.bad(path, line, message, unit)
+                continue
+            values = _convert(row, slots, path, line, unit, bad)
+            if values is not None:
+                leads[lead_id] = values
+                first_line[lead_id] = line
+        return leads
+    finally:
+        table.close()
+
+
+def _convert(row, slots, path, line, unit, bad: BadRows) -> tuple | None:
+    values = []
+    for index, convert, attr in slots:
+        raw = row[index]
+        try:
+            values.append(convert(raw))
+        except ValueError as e:
+            message = f"{e}: {show(raw)} in column `{attr.column}` ({declaration(attr)})"
+            bad.bad(path, line, message, unit)
+            return None
+    return tuple(values)

@@ -1,0 +1,186 @@
+"""Rows of CSV, JSON Lines and Parquet files, chosen by extension, with line numbers.
+
+`open_table(path, wanted)` returns a `Table`: its `columns` (a CSV header, the Parquet columns
+among `wanted`, or `wanted` itself for JSON Lines, which has no header) and `rows()`, yielding
+`(line, row)` with `row` a sequence aligned with `columns`, or a `BadRow` saying why the row
+cannot be read (wrong number of fields, a line that is not a JSON object). Blank lines are
+skipped. pyarrow is imported only for Parquet files.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from leadrules.data.errors import DataError
+
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+
+
+@dataclass(frozen=True)
+class BadRow:
+    reason: str
+
+
+def data_format(path: str) -> str:
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in FORMATS:
+        known = ", ".join(sorted(FORMATS))
+        raise DataError(path, None, f"unknown data format `{ext or path}`: use one of {known}")
+    return FORMATS[ext]
+
+
+class Table:
+    unit = "line"
+
+    def __init__(self, path: str, columns: Sequence[str]):
+        self.path = path
+        self.columns = tuple(columns)
+        self.size = os.path.getsize(path)
+        self._position = 0
+
+    def position(self) -> int:
+        """Bytes read so far (approximate): for progress bars."""
+        return self._position
+
+    def has(self, column: str) -> bool:
+        """Whether the file has this column (JSON Lines: always; an absent key is missing)."""
+        return column in self.columns
+
+    def rows(self) -> Iterator[tuple[int, Sequence[object] | BadRow]]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+def open_table(path: str, wanted: Sequence[str]) -> Table:
+    fmt = data_format(path)
+    try:
+        if fmt == "csv":
+            return CsvTable(path)
+        if fmt == "jsonl":
+            return JsonlTable(path, wanted)
+        return ParquetTable(path, wanted)
+    except FileNotFoundError:
+        raise DataError(path, None, "no such file") from None
+    except IsADirectoryError:
+        raise DataError(path, None, "is a directory, not a data file") from None
+    except PermissionError:
+        raise DataError(path, None, "permission denied") from None
+
+
+class _TextTable(Table):
+    def __init__(self, path: str, columns: Sequence[str], handle):
+        super().__init__(path, columns)
+        self._handle = handle
+
+    def position(self) -> int:
+        try:
+            return self._handle.buffer.tell()
+        except (OSError, ValueError):
+            return 0
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def _decode_error(self, line: int) -> DataError:
+        return DataError(self.path, line, "the file is not valid UTF-8 text")
+
+
+class CsvTable(_TextTable):
+    def __init__(self, path: str):
+        handle = open(path, encoding="utf-8-sig", newline="")
+        self._reader = csv.reader(handle)
+        try:
+            header = next(self._reader, None)
+        except UnicodeDecodeError:
+            handle.close()
+            raise DataError(path, 1, "the file is not valid UTF-8 text") from None
+        except csv.Error as e:
+            handle.close()
+            raise DataError(path, 1, f"cannot read the CSV header: {e}") from None
+        if header is None:
+            handle.close()
+            raise DataError(path, None, "the file is empty: expected a header line")
+        super().__init__(path, [h.strip() for h in header], handle)
+
+    def rows(self):
+        reader = self._reader
+        n = len(self.columns)
+        line = reader.line_num
+        try:
+            for row in reader:
+                start, line = line + 1, reader.line_num
+                if len(row) == n:
+                    yield start, row
+                elif row:
+                    yield start, BadRow(f"expected {n} fields, found {len(row)}")
+        except UnicodeDecodeError:
+            raise self._decode_error(line + 1) from None
+        except csv.Error as e:
+            raise DataError(self.path, line + 1, f"malformed CSV: {e}") from None
+
+
+class JsonlTable(_TextTable):
+    def __init__(self, path: str, wanted: Sequence[str]):
+        super().__init__(path, list(dict.fromkeys(wanted)), open(path, encoding="utf-8-sig"))
+
+    def has(self, column: str) -> bool:
+        return True
+
+    def rows(self):
+        columns = self.columns
+        loads = json.loads
+        line = 0
+        try:
+            for line, text in enumerate(self._handle, 1):
+                if not text.strip():
+                    continue
+                try:
+                    obj = loads(text)
+                except ValueError as e:
+                    yield line, BadRow(f"not valid JSON ({e.args[0].split(':')[0]})")
+                    continue
+                if type(obj) is not dict:
+                    yield line, BadRow("expected a JSON object")
+                    continue
+                get = obj.get
+                yield line, [get(c) for c in columns]
+        except UnicodeDecodeError:
+            raise self._decode_error(line + 1) from None
+
+
+class ParquetTable(Table):
+    unit = "row"
+
+    def __init__(self, path: str, wanted: Sequence[str]):
+        import pyarrow.parquet as pq
+
+        try:
+            self._file = pq.ParquetFile(path)
+        except (OSError, ValueError) as e:  # pyarrow.ArrowInvalid is a ValueError
+            raise DataError(path, None, f"cannot read the Parquet file: {e}") from None
+        names = set(self._file.schema_arrow.names)
+        super().__init__(path, [c for c in dict.fromkeys(wanted) if c in names])
+        self.all_columns = tuple(self._file.schema_arrow.names)
+
+    def has(self, column: str) -> bool:
+        return column in self.all_columns
+
+    def rows(self):
+        line = 0
+        done = 0
+        for batch in self._file.iter_batches(batch_size=65536, columns=list(self.columns)):
+            columns = [col.to_pylist() for col in batch.columns]
+            for row in zip(*columns, strict=True) if columns else ([()] * batch.num_rows):
+                line += 1
+                yield line, row
+            done += batch.nbytes
+            self._position = min(done, self.size)
+
+    def close(self) -> None:
+        self._file.close()
