@@ -89,6 +89,7 @@ def render_text(diff: Diff) -> str:
     out = ["Tier transitions (rows: OLD tier, columns: NEW tier)"]
     out += grid(matrix_rows(diff), set(range(1, len(diff.tiers) + 1)))
     out += [
+        "",
         "  " + _summary(diff),
         "",
         "Score shift (NEW - OLD)",
@@ -187,7 +188,20 @@ def render_markdown(diff: Diff, title: str = "leadrules diff") -> str:
 
 
 def render_json(diff: Diff) -> str:
-    return json.dumps(diff.to_json(), ensure_ascii=False, indent=None) + "\n"
+    """One key per line and one list item (a transition, a lead) per line: compact for hundreds
+    of thousands of leads, and readable and diffable line by line."""
+
+    def dump(value) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    parts = []
+    for key, value in diff.to_json().items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            items = ",\n".join("    " + dump(v) for v in value)
+            parts.append(f"  {dump(key)}: [\n{items}\n  ]")
+        else:
+            parts.append(f"  {dump(key)}: {dump(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}

@@ -39,7 +39,7 @@ def _bucket_rows(first: str, buckets, scores: bool = False) -> list[list[str]]:
     return rows
 
 
-def _value(x: float | None) -> str:
+def number(x: float | None) -> str:
     if x is None:
         return "-"
     return str(int(x)) if x == int(x) else f"{x:g}"
@@ -79,7 +79,7 @@ def render_text(
     rows += [
         [
             c.label,
-            _value(c.threshold),
+            number(c.threshold),
             str(c.selected),
             str(c.true_positives),
             pct(c.precision),
@@ -92,7 +92,7 @@ def render_text(
     if ev.missed:
         rows = [["lead", "score", "tier", "value", "converted_at"]]
         rows += [
-            [s.lead_id, str(s.score), tier_label(s.tier), _value(s.outcome.value), _when(s)]
+            [s.lead_id, str(s.score), tier_label(s.tier), number(s.outcome.value), _when(s)]
             for s in ev.missed
         ]
         out += grid(rows, {1, 3})
@@ -118,14 +118,14 @@ def render_text(
 
 def capacity_lines(cap: m.Capacity) -> list[str]:
     out = [
-        f"Suggested threshold for {_value(cap.per_week)} sales-qualified leads a week "
+        f"Suggested threshold for {number(cap.per_week)} sales-qualified leads a week "
         f"(the leads span {cap.weeks:.1f} weeks)"
     ]
     for label, c in (("suggested", cap.suggestion), ("one step lower", cap.next_lower)):
         if c is None:
             continue
         out.append(
-            f"  {label}: score >= {_value(c.threshold)}: {cap.weekly(c):.1f} a week, "
+            f"  {label}: score >= {number(c.threshold)}: {cap.weekly(c):.1f} a week, "
             f"precision {pct(c.precision)}, recall {pct(c.recall)}"
         )
     if cap.suggestion is None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from leadrules.impact import metrics as m
 from leadrules.impact.evaluate import Evaluation
 from leadrules.impact.render_diff import tier_label
-from leadrules.impact.render_eval import capacity_lines, pct, ratio
+from leadrules.impact.render_eval import capacity_lines, number, pct, ratio
 from leadrules.impact.svg import Series, bars
 
 CONVERTED, OTHER, NEW = "#d95f02", "#7570b3", "#1b9e77"
@@ -110,6 +110,7 @@ def render_html(
         pct=pct,
         ratio=ratio,
         tier_label=tier_label,
+        value=number,
         distribution=distribution_chart(ev),
         by_tier=others or conversion_chart(ev.tiers, "Conversion by tier"),
         by_decile=conversion_chart(ev.deciles, "Conversion by score decile"),

@@ -1,0 +1,117 @@
+"""`leadrules diff` and `leadrules evaluate` end to end on the examples' data."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from leadrules.cli import main
+from tests.conftest import EXAMPLES, need
+from tests.impact.helpers import DATA
+
+B2B = str(EXAMPLES / "b2b_saas.lrules")
+V2 = str(DATA / "b2b_saas_v2.lrules")
+DATA_ARGS = [
+    "--leads",
+    str(EXAMPLES / "data/b2b_saas/leads.csv"),
+    "--events",
+    str(EXAMPLES / "data/b2b_saas/events.csv"),
+    "--as-of",
+    "2026-01-01",
+]
+OUTCOMES = ["--outcomes", str(DATA / "b2b_outcomes.csv")]
+
+
+def invoke(*args: str, code: int = 0):
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == code, result.output
+    return result
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_diff_output(fmt, snapshot):
+    result = invoke("diff", B2B, V2, *DATA_ARGS, "--engine", "python", "--format", fmt)
+    assert result.stdout == snapshot
+    if fmt == "json":
+        data = json.loads(result.stdout)
+        assert sum(t["count"] for t in data["transitions"]) == len(data["leads"]) == 12
+
+
+def test_diff_notes_are_printed_once():
+    result = invoke("diff", B2B, V2, *DATA_ARGS, "--engine", "python")
+    lines = result.stderr.splitlines()
+    assert lines and len(lines) == len(set(lines))
+
+
+def test_duckdb_engine_gives_the_same_diff():
+    need(importlib.util.find_spec("leadrules.engine.duckdb") is not None, "the DuckDB engine")
+    by = {
+        e: invoke("diff", B2B, V2, *DATA_ARGS, "--engine", e, "--format", "json").stdout
+        for e in ("python", "duckdb")
+    }
+    assert by["python"] == by["duckdb"]
+
+
+def test_a_model_against_itself_moves_nothing():
+    data = json.loads(
+        invoke("diff", B2B, B2B, *DATA_ARGS, "--engine", "python", "--format", "json").stdout
+    )
+    assert all(t["from"] == t["to"] for t in data["transitions"])
+    assert data["changes"] == []
+
+
+def test_diff_usage_errors():
+    assert "no such file" in invoke("diff", "nope.lrules", B2B, *DATA_ARGS, code=2).stderr
+    bad = invoke("diff", B2B, str(DATA / "b2b_outcomes.csv"), *DATA_ARGS, code=1)
+    assert "b2b_outcomes.csv:1" in bad.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_evaluate_output(fmt, snapshot):
+    result = invoke(
+        "evaluate",
+        B2B,
+        *DATA_ARGS,
+        *OUTCOMES,
+        "--engine",
+        "python",
+        "--capacity",
+        "0.5",
+        "--compare",
+        V2,
+        "--format",
+        fmt,
+    )
+    assert result.stdout == snapshot
+
+
+def test_evaluate_reports_a_bad_outcome_row(tmp_path):
+    bad = tmp_path / "outcomes.csv"
+    bad.write_text("lead_id,converted\n1,yes\n2,perhaps\n")
+    result = invoke(
+        "evaluate", B2B, *DATA_ARGS, "--outcomes", str(bad), "--engine", "python", code=1
+    )
+    assert f"error: {bad}:3: converted is `perhaps`" in result.stderr
+
+
+def test_evaluate_leaves_out_leads_without_outcome(tmp_path):
+    some = tmp_path / "outcomes.csv"
+    some.write_text("lead_id,converted\n1,true\n3,false\n404,true\n")
+    result = invoke(
+        "evaluate",
+        B2B,
+        *DATA_ARGS,
+        "--outcomes",
+        str(some),
+        "--engine",
+        "python",
+        "--format",
+        "json",
+    )
+    data = json.loads(result.stdout)
+    assert (data["leads"], data["without_outcome"], data["unknown_leads"]) == (2, 10, 1)
+    assert data["roc_auc"] == 1.0
+    assert "10 scored leads have no outcome" in result.stderr
