@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from leadrules.data.errors import BadRows, DataError
+from leadrules.data.errors import BadRows
 from leadrules.data.leads import require
-from leadrules.data.sources import BadRow, open_table
+from leadrules.data.sources import BadRow, CsvTable, open_table
 from leadrules.data.values import CONVERTERS, show, to_text, to_time
+
+PropsReader = Callable[[object, int], "tuple | None"]  # (row, line) -> props, None if bad
 
 
 def event_declaration(event) -> str:
@@ -32,7 +34,6 @@ class EventReader:
         self.options = options
         self.ignored_types: Counter[str] = Counter()
         self.events = model.events
-        self.by_source = {e.source: i for i, e in enumerate(model.events)}
         prop_columns = [p.name for e in model.events for p in e.props]
         wanted = [options.lead_key, options.event_column, options.time_column]
         wanted += [options.properties_column] if options.properties_column else prop_columns
@@ -42,61 +43,38 @@ class EventReader:
         return self.table.position()
 
     def __iter__(self) -> Iterator[tuple[str, int, object, tuple]]:
+        return self._rows()
+
+    def _column(self, column: str, needed_by: str, option: str = "") -> int:
+        hint = f" (choose another with {option})" if option else ""
+        return require(self.table, column, needed_by, hint)
+
+    def _rows(self):
         try:
-            yield from self._rows()
+            opts = self.options
+            key_i = self._column(opts.lead_key, "the lead key", "--lead-key")
+            kind_i = self._column(opts.event_column, "the event type", "--event-column")
+            time_i = self._column(opts.time_column, "the event time", "--time-column")
+            # event source name -> (type index, properties reader)
+            by_source = {e.source: (i, self._props_reader(e)) for i, e in enumerate(self.events)}
+            yield from self._stream(key_i, kind_i, time_i, by_source)
         finally:
             self.table.close()
 
-    def _layout(self):
-        table, opts = self.table, self.options
-        key = require(table, opts.lead_key, "the lead key", " (choose another with --lead-key)")
-        kind = require(
-            table, opts.event_column, "the event type", " (choose another with --event-column)"
-        )
-        time = require(
-            table, opts.time_column, "the event time", " (choose another with --time-column)"
-        )
-        if opts.properties_column:
-            column = require(table, opts.properties_column, "--properties-column")
-            return key, kind, time, column, [None] * len(self.events)
-        readers = []
-        for event in self.events:
-            readers.append(
-                tuple(
-                    (
-                        require(
-                            table, p.name, f"the property `{p.name}` of {event_declaration(event)}"
-                        ),
-                        CONVERTERS[p.type],
-                        p,
-                    )
-                    for p in event.props
-                )
-            )
-        return key, kind, time, None, readers
-
-    def _rows(self):
-        key_i, kind_i, time_i, json_i, readers = self._layout()
-        by_source, ignored, events = self.by_source, self.ignored_types, self.events
-        bad, path, unit = self.bad, self.path, self.table.unit
+    def _stream(self, key_i, kind_i, time_i, by_source):
+        ignored, bad, path, unit = self.ignored_types, self.bad, self.path, self.table.unit
         for line, row in self.table.rows():
             if type(row) is BadRow:
                 bad.bad(path, line, row.reason, unit)
                 continue
             lead_id = row[key_i]
             if type(lead_id) is not str or not lead_id:
-                try:
-                    lead_id = to_text(lead_id)
-                except ValueError:
-                    lead_id = None
+                lead_id = self._key(lead_id, line)
                 if lead_id is None:
-                    bad.bad(
-                        path, line, f"missing lead key in column `{self.options.lead_key}`", unit
-                    )
                     continue
             source = row[kind_i]
-            index = by_source.get(source)
-            if index is None:
+            found = by_source.get(source)
+            if found is None:
                 if source is None or source == "":
                     message = f"missing event type in column `{self.options.event_column}`"
                     bad.bad(path, line, message, unit)
@@ -112,18 +90,45 @@ class EventReader:
                 column = self.options.time_column
                 bad.bad(path, line, f"{e}: {show(raw_time)} in column `{column}`", unit)
                 continue
-            if json_i is None:
-                props = self._props(row, readers[index], line)
-            else:
-                props = self._json_props(row[json_i], events[index], line)
+            index, read_props = found
+            props = read_props(row, line)
             if props is not None:
                 yield lead_id, index, occurred_at, props
 
-    def _props(self, row, reader, line) -> tuple | None:
-        if not reader:
-            return ()
+    def _key(self, raw, line) -> str | None:
+        try:
+            lead_id = to_text(raw)
+        except ValueError:
+            lead_id = None
+        if lead_id is None:
+            column = self.options.lead_key
+            self.bad.bad(self.path, line, f"missing lead key in column `{column}`", self.table.unit)
+        return lead_id
+
+    # ---- properties: one reader per event type, chosen once
+    def _props_reader(self, event) -> PropsReader:
+        if not event.props:
+            return lambda row, line: ()
+        if self.options.properties_column:
+            column = self._column(self.options.properties_column, "--properties-column")
+            return lambda row, line: self._json_props(row[column], event, line)
+        needed_by = "the property `{}` of " + event_declaration(event)
+        slots = tuple(
+            (self._column(p.name, needed_by.format(p.name)), CONVERTERS[p.type], p)
+            for p in event.props
+        )
+        if isinstance(self.table, CsvTable) and all(p.type == "text" for p in event.props):
+            # CSV cells are text already: an empty cell is missing, nothing else to convert
+            if len(slots) == 1:
+                only = slots[0][0]
+                return lambda row, line: (row[only] or None,)
+            columns = tuple(s[0] for s in slots)
+            return lambda row, line: tuple([row[i] or None for i in columns])
+        return lambda row, line: self._typed_props(row, slots, line)
+
+    def _typed_props(self, row, slots, line) -> tuple | None:
         values = []
-        for index, convert, prop in reader:
+        for index, convert, prop in slots:
             raw = row[index]
             try:
                 values.append(convert(raw))
@@ -134,18 +139,13 @@ class EventReader:
         return tuple(values)
 
     def _json_props(self, raw, event, line) -> tuple | None:
-        if not event.props:
-            return ()
         column = self.options.properties_column
         obj = raw
         if isinstance(raw, str):
-            if not raw.strip():
-                obj = {}
-            else:
-                try:
-                    obj = json.loads(raw)
-                except ValueError:
-                    obj = None
+            try:
+                obj = json.loads(raw) if raw.strip() else {}
+            except ValueError:
+                obj = None
         elif raw is None:
             obj = {}
         if type(obj) is not dict:
@@ -164,4 +164,4 @@ class EventReader:
         return tuple(values)
 
 
-__all__ = ["DataError", "EventReader", "event_declaration"]
+__all__ = ["EventReader", "event_declaration"]

@@ -125,11 +125,12 @@ class Compiler:
     # ---- conditions
     def _cmp(self, e: m.Cmp) -> Fn:
         op = CMP[e.op]
+        if isinstance(e.right, m.Const) and isinstance(e.left, m.Prop) and self.props is not None:
+            i, c = self.props[e.left.name], e.right.value  # the hot case of event filters
+            return lambda props: None if (a := props[i]) is None else op(a, c)
         left = self(e.left)
         if isinstance(e.right, m.Const):
             c = e.right.value
-            if c is None:
-                return lambda _x: None
             return lambda x: None if (a := left(x)) is None else op(a, c)
         right = self(e.right)
 
@@ -153,6 +154,13 @@ class Compiler:
         return lambda x: None if (v := operand(x)) is None else lo <= v <= hi
 
     def _textop(self, e: m.TextOp) -> Fn:
+        if isinstance(e.value, m.Const) and isinstance(e.operand, m.Prop) and self.props:
+            i, c = self.props[e.operand.name], e.value.value  # the hot case of event filters
+            if e.op == "contains":
+                return lambda props: None if (a := props[i]) is None else c in a
+            if e.op == "starts_with":
+                return lambda props: None if (a := props[i]) is None else a.startswith(c)
+            return lambda props: None if (a := props[i]) is None else a.endswith(c)
         operand = self(e.operand)
         value = self(e.value)
         if e.op == "contains":

@@ -1,0 +1,128 @@
+"""Benchmark: `leadrules score examples/b2b_saas.lrules --engine python` as a whole process.
+
+    .venv/bin/python bench/bench_interpreter.py [--events 1000000] [--leads 50000] [--format csv]
+
+Generates deterministic synthetic leads and events (seeded) in a temporary directory, then runs
+the command in a subprocess and reports wall time, events per second and the child's peak
+memory (ru_maxrss). Run it twice with different --events to see that memory follows the leads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "examples" / "b2b_saas.lrules"
+AS_OF = "2026-01-01T00:00:00Z"
+ROLES = ["CEO", "CTO", "Marketing Manager", "Sales Manager", "Coordinator", "Engineer", ""]
+INDUSTRIES = ["SaaS", "Hi-Tech", "B2B", "Retail", "Finance", ""]
+COUNTRIES = ["IL", "US", "DE", "GB", "FR"]
+DOMAINS = ["gmail.com", "acme.io", "hotmail.com", "corp.com", "yahoo.com", "startup.dev"]
+EVENTS = [
+    ("page_view", "/pricing"),
+    ("page_view", "/services"),
+    ("page_view", "/blog/a"),
+    ("page_view", "/docs"),
+    ("form_submit", "contact"),
+    ("form_submit", "quote"),
+    ("ebook_download", None),
+    ("webinar_signup", None),
+    ("email_open", None),
+    ("email_click", None),
+    ("demo_video_view", None),
+    ("unsubscribe", None),
+]
+
+
+def generate(directory: Path, n_leads: int, n_events: int, fmt: str) -> tuple[Path, Path]:
+    rng = random.Random(20260101)
+    leads = directory / "leads.csv"
+    with open(leads, "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["lead_id", "company_size", "role", "industry", "country", "email"])
+        for i in range(1, n_leads + 1):
+            size = "" if rng.random() < 0.05 else rng.randint(1, 3000)
+            w.writerow(
+                [
+                    i,
+                    size,
+                    rng.choice(ROLES),
+                    rng.choice(INDUSTRIES),
+                    rng.choice(COUNTRIES),
+                    f"user{i}@{rng.choice(DOMAINS)}",
+                ]
+            )
+    events = directory / f"events.{fmt}"
+    base = 1767225600 - 200 * 86400  # 200 days before the as-of
+    with open(events, "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        if fmt == "csv":
+            w.writerow(["lead_id", "event", "occurred_at", "url", "form"])
+        for _ in range(n_events):
+            kind, prop = EVENTS[rng.randrange(len(EVENTS))]
+            ts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(base + rng.randrange(205 * 86400)))
+            lead = rng.randint(1, n_leads)
+            url = prop if kind == "page_view" else ""
+            form = prop if kind == "form_submit" else ""
+            if fmt == "csv":
+                w.writerow([lead, kind, ts, url, form])
+            else:
+                row = {"lead_id": str(lead), "event": kind, "occurred_at": ts}
+                if url:
+                    row["url"] = url
+                if form:
+                    row["form"] = form
+                f.write(json.dumps(row) + "\n")
+    return leads, events
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--leads", type=int, default=50_000)
+    parser.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    args = parser.parse_args()
+    exe = Path(sys.executable).parent / "leadrules"
+    with tempfile.TemporaryDirectory() as tmp:
+        leads, events = generate(Path(tmp), args.leads, args.events, args.format)
+        size = os.path.getsize(events) / 1e6
+        command = [
+            str(exe),
+            "score",
+            str(MODEL),
+            "--engine",
+            "python",
+            "--leads",
+            str(leads),
+            "--events",
+            str(events),
+            "--as-of",
+            AS_OF,
+            "-o",
+            os.path.join(tmp, "out.csv"),
+        ]
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True)
+        elapsed = time.perf_counter() - start
+        if done.returncode:
+            sys.exit(f"failed: {done.stderr}")
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"events: {args.events:,} ({args.format}, {size:.0f} MB), leads: {args.leads:,}")
+        print(
+            f"wall: {elapsed:.2f} s, {args.events / elapsed:,.0f} events/s, "
+            f"peak RSS {peak_mb:.0f} MB"
+        )
+
+
+if __name__ == "__main__":
+    main()
