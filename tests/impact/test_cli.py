@@ -9,20 +9,25 @@ import pytest
 from click.testing import CliRunner
 
 from leadrules.cli import main
-from tests.conftest import EXAMPLES, need
-from tests.impact.helpers import DATA
+from tests.conftest import ROOT, need
 
-B2B = str(EXAMPLES / "b2b_saas.lrules")
-V2 = str(DATA / "b2b_saas_v2.lrules")
+# paths relative to the repository root, the tests' working directory, as a user types them
+B2B = "examples/b2b_saas.lrules"
+V2 = "tests/impact/data/b2b_saas_v2.lrules"
 DATA_ARGS = [
     "--leads",
-    str(EXAMPLES / "data/b2b_saas/leads.csv"),
+    "examples/data/b2b_saas/leads.csv",
     "--events",
-    str(EXAMPLES / "data/b2b_saas/events.csv"),
+    "examples/data/b2b_saas/events.csv",
     "--as-of",
     "2026-01-01",
 ]
-OUTCOMES = ["--outcomes", str(DATA / "b2b_outcomes.csv")]
+OUTCOMES = ["--outcomes", "tests/impact/data/b2b_outcomes.csv"]
+
+
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch):
+    monkeypatch.chdir(ROOT)
 
 
 def invoke(*args: str, code: int = 0):
@@ -65,7 +70,7 @@ def test_a_model_against_itself_moves_nothing():
 
 def test_diff_usage_errors():
     assert "no such file" in invoke("diff", "nope.lrules", B2B, *DATA_ARGS, code=2).stderr
-    bad = invoke("diff", B2B, str(DATA / "b2b_outcomes.csv"), *DATA_ARGS, code=1)
+    bad = invoke("diff", B2B, OUTCOMES[1], *DATA_ARGS, code=1)
     assert "b2b_outcomes.csv:1" in bad.stderr
 
 
