@@ -18,6 +18,7 @@ def _tok_span(path: str, tok: Token) -> Span:
 
 
 _ESCAPE_HELP = 'strings know `\\"`, `\\\\`, `\\n` and `\\t`; write `\\\\` for a backslash'
+MAX_DIGITS = 15  # every engine holds 15 significant digits exactly (IEEE doubles)
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
 
 
@@ -210,6 +211,13 @@ class Builder(Transformer):
     # -- literals
     def _number(self, tok: Token) -> ast.Literal:
         text = str(tok)
+        if sum(ch.isdigit() for ch in text) > MAX_DIGITS:
+            raise BadSyntax(
+                "LR0007",
+                f"this number has more than {MAX_DIGITS} digits",
+                self._ts(tok),
+                help="numbers are exact up to 15 digits on every engine",
+            )
         value = float(text) if "." in text else int(text)
         return ast.Literal(value, "number", self._ts(tok))
 
