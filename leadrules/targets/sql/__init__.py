@@ -1,0 +1,71 @@
+"""`--target sql`: the Model as views in seven SQL dialects.
+
+`compile(model, options)` returns one script that (re)creates three views over the relations
+`leads` and `events` (renamed by `--leads-table`/`--events-table`):
+
+- `lead_scores(lead_id, <group>..., score, tier)`: what `leadrules score` prints;
+- `lead_score_rules(lead_id, grp, rule, points, rule_text)`: every rule's points for every lead;
+- `lead_score_points`: their common base (one column of points per rule), internal.
+
+`queries(model, options, relation)` gives the three SELECTs alone (the dbt target and the DuckDB
+engine use them). See docs/targets/sql.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+
+from leadrules.targets import Options, Output
+from leadrules.targets.sql.compiler import VIEWS, Queries, QueryBuilder, relation_parts
+from leadrules.targets.sql.dialect import DIALECTS, dialect
+from leadrules.targets.sql.exprs import timestamp_text
+
+__all__ = ["DIALECTS", "VIEWS", "Queries", "compile", "queries", "relation_name"]
+
+
+def relation_name(sql, name: str) -> str:
+    """A possibly schema-qualified table name, each part quoted for the dialect."""
+    return ".".join(sql.ident(part) for part in relation_parts(name))
+
+
+def queries(
+    model, options: Options, relation: Callable[[str], str] | None = None, sql=None
+) -> Queries:
+    """The SELECTs of the three views. `relation(kind)` renders `leads`, `events` and `points`
+    (default: the options' table names, and the view `lead_score_points`)."""
+    sql = sql or dialect(options.dialect)
+    tables = {"leads": options.leads_table, "events": options.events_table}
+
+    def default(kind: str) -> str:
+        return VIEWS[0] if kind == "points" else relation_name(sql, tables[kind])
+
+    relation = relation or default
+    builder = QueryBuilder(model, sql, options.as_of, relation, options.properties_column)
+    return Queries(
+        builder.points(), builder.scores(relation("points")), builder.rules(relation("points"))
+    )
+
+
+def header(model, options: Options) -> str:
+    """A comment naming what was compiled. User text is JSON-escaped: one line, ASCII only."""
+    as_of = timestamp_text(options.as_of) + " UTC" if options.as_of else "the current time"
+    source = json.dumps(os.path.basename(model.path))
+    return (
+        f"-- leadrules {json.dumps(model.name)} ({source}), dialect {options.dialect}, "
+        f"as-of {as_of}.\n-- Generated: do not edit. Reads "
+        f"{json.dumps(options.leads_table)} and {json.dumps(options.events_table)}; "
+        f"creates the views {', '.join(VIEWS)}.\n"
+    )
+
+
+def compile(model, options: Options) -> Output:  # noqa: A001 - the targets' entry point
+    sql = dialect(options.dialect)
+    q = queries(model, options, sql=sql)
+    names = list(reversed(VIEWS))  # dependents first
+    parts = [header(model, options), sql.prologue(names)]
+    for name, query in zip(VIEWS, (q.points, q.scores, q.rules)):
+        parts.append(sql.create_view(name, query))
+    parts.append(sql.epilogue(names))
+    return Output(text="".join(parts))

@@ -1,0 +1,42 @@
+{#- The default SQL of every construct. A dialect file overrides only what differs. -#}
+
+{#- ---- names and literals ---- -#}
+{% macro ident(name) %}"{{ name | replace('"', '""') }}"{% endmacro %}
+{% macro string(value) %}'{{ value | replace("'", "''") }}'{% endmacro %}
+{% macro boolean(value) %}{{ 'TRUE' if value else 'FALSE' }}{% endmacro %}
+{% macro timestamp(text) %}TIMESTAMP '{{ text }}'{% endmacro %}
+{% macro type_name(type) %}{{ {'number': 'DOUBLE PRECISION', 'text': 'VARCHAR', 'bool': 'BOOLEAN', 'time': 'TIMESTAMP'}[type] }}{% endmacro %}
+{% macro cast(expr, type) %}CAST({{ expr }} AS {{ sql.type_name(type) }}){% endmacro %}
+
+{#- ---- time ---- -#}
+{#- the current time as a UTC timestamp without zone -#}
+{% macro now() %}CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP){% endmacro %}
+{% macro minus_seconds(ts, seconds) %}({{ ts }} - INTERVAL '{{ seconds }}' SECOND){% endmacro %}
+{#- whole days from t to as_of, rounded down -#}
+{% macro days_since(t, as_of) %}FLOOR((({{ sql.epoch_us(as_of) }}) - ({{ sql.epoch_us(t) }})) / 86400000000.0){% endmacro %}
+{% macro epoch_us(t) %}EXTRACT(EPOCH FROM {{ t }}) * 1000000{% endmacro %}
+
+{#- ---- text ---- -#}
+{% macro lower_ascii(x) %}TRANSLATE({{ x }}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'){% endmacro %}
+{% macro contains(x, v) %}(STRPOS({{ x }}, {{ v }}) > 0){% endmacro %}
+{% macro starts_with(x, v) %}(SUBSTR({{ x }}, 1, LENGTH({{ v }})) = {{ v }}){% endmacro %}
+{% macro ends_with(x, v) %}(LENGTH({{ x }}) >= LENGTH({{ v }}) AND SUBSTR({{ x }}, LENGTH({{ x }}) - LENGTH({{ v }}) + 1) = {{ v }}){% endmacro %}
+{#- the text after the last `@` (x contains one) -#}
+{% macro after_last_at(x) %}REVERSE(SPLIT_PART(REVERSE({{ x }}), '@', 1)){% endmacro %}
+{% macro domain(x) %}CASE WHEN {{ sql.contains(x, "'@'") }} THEN {{ sql.lower_ascii(sql.after_last_at(x)) }} END{% endmacro %}
+{% macro empty_to_null(x) %}NULLIF({{ x }}, ''){% endmacro %}
+
+{#- ---- event properties in one JSON column ---- -#}
+{% macro json_text(column, name) %}JSON_EXTRACT_SCALAR({{ column }}, '$.{{ name }}'){% endmacro %}
+{% macro json_prop(column, name, type) %}
+{%- if type == 'text' %}{{ sql.json_text(column, name) }}{% else %}{{ sql.cast(sql.json_text(column, name), type) }}{% endif -%}
+{% endmacro %}
+
+{#- ---- aggregation and statements ---- -#}
+{% macro count_if(cond) %}COUNT(CASE WHEN {{ cond }} THEN 1 END){% endmacro %}
+{% macro create_view(name, query) %}CREATE OR REPLACE VIEW {{ name }} AS
+{{ query }};
+{% endmacro %}
+{#- statements to run before the views are (re)created: none by default -#}
+{% macro prologue(names) %}{% endmacro %}
+{% macro epilogue(names) %}{% endmacro %}

@@ -1,0 +1,10 @@
+{#- DuckDB: native suffix/prefix tests, negative split index, microsecond epochs. -#}
+{% macro now() %}CAST(TIMEZONE('UTC', CURRENT_TIMESTAMP) AS TIMESTAMP){% endmacro %}
+{% macro epoch_us(t) %}EPOCH_US({{ t }}){% endmacro %}
+{% macro type_name(type) %}{{ {'number': 'DOUBLE', 'text': 'VARCHAR', 'bool': 'BOOLEAN', 'time': 'TIMESTAMP'}[type] }}{% endmacro %}
+{% macro starts_with(x, v) %}STARTS_WITH({{ x }}, {{ v }}){% endmacro %}
+{% macro ends_with(x, v) %}ENDS_WITH({{ x }}, {{ v }}){% endmacro %}
+{#- DuckDB's REVERSE keeps grapheme clusters together: split from the end instead -#}
+{% macro after_last_at(x) %}SPLIT_PART({{ x }}, '@', -1){% endmacro %}
+{% macro json_text(column, name) %}JSON_EXTRACT_STRING({{ column }}, '$.{{ name }}'){% endmacro %}
+{% macro count_if(cond) %}COUNT_IF({{ cond }}){% endmacro %}
