@@ -112,8 +112,6 @@ def to_time(value: object) -> dt.datetime | None:
 def _parse_time_slow(text: str) -> dt.datetime:
     """What `fromisoformat` of Python 3.10 refuses: a `Z` suffix, surrounding spaces."""
     t = text.strip()
-    if not t:
-        raise _Missing()
     if t[-1:] in "Zz":
         t = t[:-1] + "+00:00"
     try:
@@ -122,15 +120,11 @@ def _parse_time_slow(text: str) -> dt.datetime:
         raise ValueError("expected an ISO-8601 timestamp") from None
 
 
-class _Missing(ValueError):
-    """An empty timestamp cell: the caller turns it into `None`."""
-
-
 def to_time_or_missing(value: object) -> dt.datetime | None:
-    try:
-        return to_time(value)
-    except _Missing:
+    """A `time` attribute or property: an empty cell is missing (an event's own time is not)."""
+    if value == "":
         return None
+    return to_time(value)
 
 
 CONVERTERS: dict[str, Callable[[object], object]] = {
