@@ -2,7 +2,8 @@
 
 `compare` is pure (LeadResult lists in, a `Diff` out); `run_diff` scores through the engine
 contract, once for OLD, once for NEW and once per change (OLD with that change alone applied),
-which is how each change's own effect is measured.
+which is how each change's own effect is measured. A model that scores like OLD and differs only
+in its tiers is not scored again: its tiers follow from OLD's results (`retier`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from leadrules.engine import DataOptions, LeadResult
 from leadrules.impact.changes import Change, apply_change, changes
+from leadrules.impact.retier import retier, same_scoring
 from leadrules.model import Model
 
 NO_TIER = None  # a lead that matches no tier; JSON null, "(no tier)" in text
@@ -258,14 +260,20 @@ def run_diff(
 ) -> Diff:
     from leadrules.engine import run
 
-    def score(model: Model) -> list[LeadResult]:
+    def score(model: Model, base: Model | None = None, scored=None) -> list[LeadResult]:
+        """Score `model`; or, when it scores like `base` (already `scored`), only re-tier."""
+        if base is not None and same_scoring(base, model):
+            found = retier(model, scored, as_of)
+            if found is not None:
+                return found
         return run(model, leads_path, events_path, as_of, engine=engine, options=options)
 
     old = score(old_model)
-    new = score(new_model)
+    new = score(new_model, old_model, old)
     found = []
     if attribution:
         for change in changes(old_model, new_model):
             variant = apply_change(old_model, new_model, change)
-            found.append(attribute(change, old, None if variant is None else score(variant)))
+            alone = None if variant is None else score(variant, old_model, old)
+            found.append(attribute(change, old, alone))
     return compare(old_model, new_model, old, new, found)

@@ -1,0 +1,54 @@
+"""Tiers without rescoring: when two models score alike (same groups, rules, caps and clamp) and
+differ only in their tiers, the second model's results follow from the first's group scores and
+totals. `leadrules diff` uses it for NEW and for each tier change, so a threshold change costs no
+scoring at all. Tier conditions that test lead attributes need the data: then it declines."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+
+from leadrules.engine import LeadResult
+from leadrules.model import Attr, Model
+
+
+def same_scoring(a: Model, b: Model) -> bool:
+    """Every lead gets the same group scores and total under `a` and `b`."""
+    return a.groups == b.groups and a.clamp == b.clamp
+
+
+def _nodes(expr):
+    yield expr
+    if isinstance(expr, tuple):
+        for item in expr:
+            yield from _nodes(item)
+    elif dataclasses.is_dataclass(expr) and not isinstance(expr, type):
+        for f in dataclasses.fields(expr):
+            yield from _nodes(getattr(expr, f.name))
+
+
+def needs_data(model: Model) -> bool:
+    """A tier condition tests a lead attribute."""
+    return any(
+        isinstance(n, Attr) for t in model.tiers if t.cond is not None for n in _nodes(t.cond)
+    )
+
+
+def retier(
+    model: Model, results: Sequence[LeadResult], as_of: dt.datetime
+) -> list[LeadResult] | None:
+    """`results` (scored by a model with the same scoring) with `model`'s tiers; None when the
+    tiers need lead attributes. The reference interpreter's tier logic decides, so the answer
+    is the one every engine gives."""
+    if needs_data(model):
+        return None
+    from leadrules.engine.compile import Env
+    from leadrules.engine.plan import Plan
+
+    plan = Plan(model, as_of)
+    out = []
+    for r in results:
+        env = Env((), [], dict(r.groups), r.score)
+        out.append(dataclasses.replace(r, tier=plan.tier(env), explanation=None))
+    return out
