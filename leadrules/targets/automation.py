@@ -237,7 +237,7 @@ def rule_line(rule: m.Rule) -> int | None:
 
 def unexpressed(v: Verdict, reasons: dict[str, str] = REASONS) -> dict:
     """The JSON entry for a rule a target cannot express: which, where, and why."""
-    return {
+    out = {
         "rule": v.rule.id,
         "group": v.rule.group,
         "text": v.rule.text,
@@ -245,6 +245,14 @@ def unexpressed(v: Verdict, reasons: dict[str, str] = REASONS) -> dict:
         "line": rule_line(v.rule),
         "reasons": [reasons[r] for r in v.reasons],
     }
+    if v.rule.cap is not None:
+        out["cap"] = v.rule.cap
+    return out
+
+
+def rule_source(text: str, points: int, cap: int | None = None) -> str:
+    """A rule as written: `each webinar_signup: +15 cap 30`."""
+    return f"{text}: {points:+d}" + (f" cap {cap}" if cap is not None else "")
 
 
 def dump_json(obj: object) -> str:

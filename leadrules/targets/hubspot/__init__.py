@@ -50,6 +50,19 @@ def compile(model: m.Model, options: Options) -> Output:  # noqa: A001 - the tar
         config, left_out = scoring.lead_scoring(model, vs, names.groups)
         files["lead-scoring.json"] = dump_json(config)
 
+    tier_set_files = []
+    tier_notes = []
+    if workflows:
+        for tier in model.tiers:
+            if tier.kind == "range":
+                name, payload = flows.tier_set_flow(tier, names)
+                files[name] = dump_json(payload)
+                tier_set_files.append(name)
+            else:
+                tier_notes.append(
+                    f"tier `{tier.name}` is `when {tier.text}`, a condition the "
+                    "scoring workflows cannot set: sync the tier (the exact path)"
+                )
     tier_files = []
     for auto in model.automations:
         built = flows.tier_flow(auto, model, names, options, diags)
@@ -63,6 +76,7 @@ def compile(model: m.Model, options: Options) -> Output:  # noqa: A001 - the tar
             "mode": options.mode,
             "exactPath": SYNC_PATH,
             "rules": [unexpressed(v) for v in left_out],
+            "tiers": tier_notes,
         }
     )
     tokens = sorted(
@@ -74,6 +88,8 @@ def compile(model: m.Model, options: Options) -> Output:  # noqa: A001 - the tar
             model=model,
             group_file="properties/group.json",
             property_files=tuple(prop_files),
+            tier_set_flows=tuple(tier_set_files),
+            tier_notes=tuple(tier_notes),
             tier_flows=tuple(tier_files),
             score_flows=tuple(score_flows),
             left_out=tuple(left_out),

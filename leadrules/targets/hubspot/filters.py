@@ -138,6 +138,31 @@ def or_of_and(fs: list[dict]) -> dict:
     }
 
 
+def property_changed(prop: str) -> dict:
+    """A re-enrollment trigger: `prop` got a new value (hs_name / hs_value with IS_KNOWN)."""
+    return and_branch(
+        [
+            property_filter(
+                "hs_name",
+                {
+                    "operationType": "STRING",
+                    "operator": "IS_EQUAL_TO",
+                    "value": prop,
+                    "includeObjectsWithNoValueSet": False,
+                },
+            ),
+            property_filter(
+                "hs_value",
+                {
+                    "operationType": "ALL_PROPERTY",
+                    "operator": "IS_KNOWN",
+                    "includeObjectsWithNoValueSet": False,
+                },
+            ),
+        ]
+    )
+
+
 def property_changed_to(prop: str, value: str) -> dict:
     """A re-enrollment trigger: `prop` changed to `value` (the hs_name / hs_value pattern that
     flows built in the editor show when read back with GET /automation/v4/flows/{flowId})."""

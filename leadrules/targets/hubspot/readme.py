@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from leadrules import model as m
-from leadrules.targets.automation import REASONS, Verdict
+from leadrules.targets.automation import REASONS, Verdict, rule_source
 
 API = "https://api.hubapi.com"
 PROPERTY_GROUPS = "/crm/v3/properties/contacts/groups"
@@ -21,6 +21,8 @@ class Plan:
     model: m.Model
     group_file: str
     property_files: tuple[str, ...]
+    tier_set_flows: tuple[str, ...]  # workflows mode
+    tier_notes: tuple[str, ...]
     tier_flows: tuple[str, ...]
     score_flows: tuple[tuple[str, Verdict], ...]  # workflows mode
     left_out: tuple[Verdict, ...]
@@ -134,7 +136,17 @@ def _workflows(p: Plan) -> list[str]:
         "",
         "Group caps and `clamp` cannot be kept by increments: the exact path below keeps them.",
         "",
+        "## #. Tier-setting workflows",
+        "",
+        f"One workflow per range tier sets `{p.tier_property}` (and keeps the old tier in "
+        f"`{p.previous_tier_property}`) when `{p.score_property}` enters its range. This "
+        "assumes the range tiers do not overlap (`leadrules check` warns when they do). "
+        f"`POST {FLOWS}`:",
+        "",
     ]
+    if p.tier_set_flows:
+        out += _block([_curl(FLOWS, f) for f in p.tier_set_flows])
+    out += [f"- {note}" for note in p.tier_notes] + ([""] if p.tier_notes else [])
     return out
 
 
@@ -197,8 +209,8 @@ def _left_out(p: Plan) -> list[str]:
     for v in p.left_out:
         line = v.rule.loc.line if v.rule.loc else ""
         why = "; ".join(REASONS[r] for r in v.reasons)
-        text = v.rule.text.replace("|", "\\|")
-        out.append(f"| {v.rule.id} | {line} | `{text}: {v.rule.points:+d}` | {why} |")
+        text = rule_source(v.rule.text, v.rule.points, v.rule.cap).replace("|", "\\|")
+        out.append(f"| {v.rule.id} | {line} | `{text}` | {why} |")
     return [*out, ""]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 
-from leadrules.targets.automation import REASONS
+from leadrules.targets.automation import REASONS, rule_source
 from leadrules.targets.smoove.text import EN, HE, REASONS_HE
 
 
@@ -144,7 +144,7 @@ def _cannot(w: _Writer, spec: dict) -> None:
         w.p(w.say("cannot_p"))
         w.items(
             [
-                f"{w.code(r['text'] + ': ' + format(r['points'], '+d'))} ({r['rule']}, "
+                f"{w.code(rule_source(r['text'], r['points'], r.get('cap')))} ({r['rule']}, "
                 f"{w.say('line', r['line'])}): "
                 + "; ".join(w.ltr(w.reasons[k]) for k in r["reasonKeys"])
                 for r in ne["rules"]

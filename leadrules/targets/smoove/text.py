@@ -53,7 +53,8 @@ EN: dict[str, str] = {
     "out:",
     "cannot_none": "Every rule of this model is an automation above.",
     "line": "line {}",
-    "tier_cannot": "tier {} ({}) is a condition, not a score range: no segment",
+    "tier_cannot": "tier {} ({}) is a condition, not a score range: it has no segment, and "
+    "the segments of the tiers after it also hold its leads",
     "model_notes": "The score field is a running total, so these parts of the model are not kept:",
     "clamp": "{}: smoove cannot bound a field",
     "cap": "{}: smoove cannot cap a group's total",
@@ -113,7 +114,8 @@ HE: dict[str, str] = {
     "cannot_p": "הכללים האלה אינם באוטומציות שלמעלה, ולכן הניקוד ב-smoove לא כולל אותם:",
     "cannot_none": "כל כללי המודל הזה הם אוטומציות שלמעלה.",
     "line": "שורה {}",
-    "tier_cannot": "הרמה {} ({}) היא תנאי ולא טווח ניקוד: אין פילוח",
+    "tier_cannot": "הרמה {} ({}) היא תנאי ולא טווח ניקוד: אין לה פילוח, והפילוחים של הרמות "
+    "שאחריה כוללים גם את הלידים שלה",
     "model_notes": "שדה הניקוד הוא סכום מצטבר, ולכן החלקים האלה של המודל לא נשמרים:",
     "clamp": "{}: smoove לא יודעת להגביל ערך של שדה",
     "cap": "{}: smoove לא יודעת להגביל את הסכום של קבוצה",
