@@ -9,6 +9,7 @@ Nothing is kept per event: memory does not grow with the file.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from leadrules.data.sources import BadRow, CsvTable, open_table
 from leadrules.data.values import CONVERTERS, show, to_text, to_time
 
 PropsReader = Callable[[object, int], "tuple | None"]  # (row, line) -> props, None if bad
+UTC = dt.timezone.utc
 
 
 def event_declaration(event) -> str:
@@ -55,45 +57,60 @@ class EventReader:
             key_i = self._column(opts.lead_key, "the lead key", "--lead-key")
             kind_i = self._column(opts.event_column, "the event type", "--event-column")
             time_i = self._column(opts.time_column, "the event time", "--time-column")
-            # event source name -> (type index, properties reader)
+            # event source name -> (type index, properties reader or None when it has none)
             by_source = {e.source: (i, self._props_reader(e)) for i, e in enumerate(self.events)}
-            yield from self._stream(key_i, kind_i, time_i, by_source)
+            bad, path, unit = self.bad, self.path, self.table.unit
+            fromisoformat = dt.datetime.fromisoformat
+            for line, row in self.table.rows():
+                if type(row) is BadRow:
+                    bad.bad(path, line, row.reason, unit)
+                    continue
+                lead_id = row[key_i]
+                if type(lead_id) is not str or not lead_id:
+                    lead_id = self._key(lead_id, line)
+                    if lead_id is None:
+                        continue
+                source = row[kind_i]
+                found = by_source.get(source)
+                if found is None:
+                    self._unknown_type(source, line)
+                    continue
+                raw_time = row[time_i]
+                try:  # the fast path of `to_time`, inline: this loop runs once per event
+                    occurred_at = fromisoformat(raw_time)
+                    if occurred_at.tzinfo is None:
+                        occurred_at = occurred_at.replace(tzinfo=UTC)
+                except (TypeError, ValueError):
+                    occurred_at = self._time(raw_time, line)
+                    if occurred_at is None:
+                        continue
+                index, read_props = found
+                if read_props is None:
+                    yield lead_id, index, occurred_at, ()
+                else:
+                    props = read_props(row, line)
+                    if props is not None:
+                        yield lead_id, index, occurred_at, props
         finally:
             self.table.close()
 
-    def _stream(self, key_i, kind_i, time_i, by_source):
-        ignored, bad, path, unit = self.ignored_types, self.bad, self.path, self.table.unit
-        for line, row in self.table.rows():
-            if type(row) is BadRow:
-                bad.bad(path, line, row.reason, unit)
-                continue
-            lead_id = row[key_i]
-            if type(lead_id) is not str or not lead_id:
-                lead_id = self._key(lead_id, line)
-                if lead_id is None:
-                    continue
-            source = row[kind_i]
-            found = by_source.get(source)
-            if found is None:
-                if source is None or source == "":
-                    message = f"missing event type in column `{self.options.event_column}`"
-                    bad.bad(path, line, message, unit)
-                else:
-                    ignored[str(source)] += 1
-                continue
-            raw_time = row[time_i]
-            try:
-                occurred_at = to_time(raw_time)
-                if occurred_at is None:
-                    raise ValueError("expected an ISO-8601 timestamp")
-            except ValueError as e:
-                column = self.options.time_column
-                bad.bad(path, line, f"{e}: {show(raw_time)} in column `{column}`", unit)
-                continue
-            index, read_props = found
-            props = read_props(row, line)
-            if props is not None:
-                yield lead_id, index, occurred_at, props
+    def _unknown_type(self, source, line) -> None:
+        if source is None or source == "":
+            message = f"missing event type in column `{self.options.event_column}`"
+            self.bad.bad(self.path, line, message, self.table.unit)
+        else:
+            self.ignored_types[str(source)] += 1
+
+    def _time(self, raw, line):
+        try:
+            occurred_at = to_time(raw)
+            if occurred_at is None:
+                raise ValueError("expected an ISO-8601 timestamp")
+            return occurred_at
+        except ValueError as e:
+            column = self.options.time_column
+            self.bad.bad(self.path, line, f"{e}: {show(raw)} in column `{column}`", self.table.unit)
+            return None
 
     def _key(self, raw, line) -> str | None:
         try:
@@ -106,9 +123,9 @@ class EventReader:
         return lead_id
 
     # ---- properties: one reader per event type, chosen once
-    def _props_reader(self, event) -> PropsReader:
+    def _props_reader(self, event) -> PropsReader | None:
         if not event.props:
-            return lambda row, line: ()
+            return None
         if self.options.properties_column:
             column = self._column(self.options.properties_column, "--properties-column")
             return lambda row, line: self._json_props(row[column], event, line)

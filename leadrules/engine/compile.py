@@ -6,8 +6,10 @@ false, else unknown if any is unknown; `or` is true if any item is true, else un
 unknown. Comparisons with a missing value are unknown; `is missing` / `is present` and event
 predicates are never unknown.
 
-Lead-level closures take a `Env` (attribute values, event counts, group scores, total); event
-filter closures take the tuple of one event's property values.
+Every closure takes one flat sequence `x` and reads slots of it by index: for a lead, its state
+(attribute values, group scores, total, event counts: see `plan.py`); for an event filter, the
+tuple of the event's property values. One calling convention, so that the common shapes
+(`attribute OP constant`, `property contains constant`) compile to one closure each.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from leadrules import model as m
 
@@ -31,16 +32,6 @@ CMP = {
 }
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _DAY = dt.timedelta(days=1)
-
-
-@dataclass
-class Env:
-    """What a lead-level condition sees."""
-
-    values: tuple  # attribute values, in model order
-    counts: list  # event counts, one per counter
-    groups: dict[str, int] = field(default_factory=dict)  # group scores after caps
-    total: int = 0  # the total after clamp
 
 
 def ascii_lower(text: str) -> str:
@@ -60,24 +51,32 @@ def days_since(value: dt.datetime, as_of: dt.datetime) -> int:
 
 
 class Compiler:
-    """Compiles expressions of one context.
+    """Compiles the expressions of one context.
 
-    `attrs` maps attribute names to their index in `Env.values` (lead context); `props` maps
-    property names to their index in an event's property tuple (filter context); `counter`
-    gives the index of the count of `(EventSet, window)` in `Env.counts`.
+    Lead context (`counter` given): `slots` maps attribute names to their slot, `counter` gives
+    the slot of the count of `(EventSet, window)`, `groups` the slot of each group's score and
+    `total` the slot of the total (for tier conditions). Event filter context (no `counter`):
+    `slots` maps the event's property names to their position in its property tuple.
     """
 
     def __init__(
         self,
         as_of: dt.datetime,
-        attrs: dict[str, int] | None = None,
-        props: dict[str, int] | None = None,
+        slots: dict[str, int],
         counter: Callable[[m.EventSet | None, int | None], int] | None = None,
+        groups: dict[str, int] | None = None,
+        total: int | None = None,
     ):
         self.as_of = as_of
-        self.attrs = attrs
-        self.props = props
+        self.slots = slots
         self.counter = counter
+        self.groups = groups or {}
+        self.total = total
+        self.leaf = m.Attr if counter is not None else m.Prop  # what `slots` names
+
+    def slot(self, e) -> int | None:
+        """The slot a plain attribute (lead) or property (filter) reads, else None."""
+        return self.slots[e.name] if type(e) is self.leaf else None
 
     def __call__(self, expr) -> Fn:
         method = getattr(self, "_" + type(expr).__name__.lower(), None)
@@ -86,28 +85,25 @@ class Compiler:
         return method(expr)
 
     # ---- values
-    def _attr(self, e: m.Attr) -> Fn:
-        if self.attrs is None:
-            raise TypeError(f"attribute `{e.name}` outside a lead context")
-        i = self.attrs[e.name]
-        return lambda env: env.values[i]
+    def _attr(self, e: m.Attr | m.Prop) -> Fn:
+        i = self.slot(e)
+        if i is None:
+            raise TypeError(f"`{e.name}` cannot be read here")
+        return lambda x: x[i]
 
-    def _prop(self, e: m.Prop) -> Fn:
-        if self.props is None:
-            raise TypeError(f"property `{e.name}` outside an event filter")
-        i = self.props[e.name]
-        return lambda props: props[i]
+    _prop = _attr
 
     def _const(self, e: m.Const) -> Fn:
         value = e.value
         return lambda _x: value
 
     def _groupscore(self, e: m.GroupScore) -> Fn:
-        name = e.name
-        return lambda env: env.groups[name]
+        i = self.groups[e.name]
+        return lambda x: x[i]
 
     def _totalscore(self, e: m.TotalScore) -> Fn:
-        return lambda env: env.total
+        i = self.total
+        return lambda x: x[i]
 
     def _func(self, e: m.Func) -> Fn:
         arg = self(e.arg)
@@ -125,9 +121,10 @@ class Compiler:
     # ---- conditions
     def _cmp(self, e: m.Cmp) -> Fn:
         op = CMP[e.op]
-        if isinstance(e.right, m.Const) and isinstance(e.left, m.Prop) and self.props is not None:
-            i, c = self.props[e.left.name], e.right.value  # the hot case of event filters
-            return lambda props: None if (a := props[i]) is None else op(a, c)
+        i = self.slot(e.left)
+        if isinstance(e.right, m.Const) and i is not None:  # the common shape: one closure
+            c = e.right.value
+            return lambda x: None if (a := x[i]) is None else op(a, c)
         left = self(e.left)
         if isinstance(e.right, m.Const):
             c = e.right.value
@@ -144,23 +141,30 @@ class Compiler:
         return compare
 
     def _inlist(self, e: m.InList) -> Fn:
-        operand = self(e.operand)
         values = frozenset(e.values)
+        i = self.slot(e.operand)
+        if i is not None:
+            return lambda x: None if (v := x[i]) is None else v in values
+        operand = self(e.operand)
         return lambda x: None if (v := operand(x)) is None else v in values
 
     def _inrange(self, e: m.InRange) -> Fn:
-        operand = self(e.operand)
         lo, hi = e.lo, e.hi
+        i = self.slot(e.operand)
+        if i is not None:
+            return lambda x: None if (v := x[i]) is None else lo <= v <= hi
+        operand = self(e.operand)
         return lambda x: None if (v := operand(x)) is None else lo <= v <= hi
 
     def _textop(self, e: m.TextOp) -> Fn:
-        if isinstance(e.value, m.Const) and isinstance(e.operand, m.Prop) and self.props:
-            i, c = self.props[e.operand.name], e.value.value  # the hot case of event filters
+        i = self.slot(e.operand)
+        if isinstance(e.value, m.Const) and i is not None:  # the common shape: one closure
+            c = e.value.value
             if e.op == "contains":
-                return lambda props: None if (a := props[i]) is None else c in a
+                return lambda x: None if (a := x[i]) is None else c in a
             if e.op == "starts_with":
-                return lambda props: None if (a := props[i]) is None else a.startswith(c)
-            return lambda props: None if (a := props[i]) is None else a.endswith(c)
+                return lambda x: None if (a := x[i]) is None else a.startswith(c)
+            return lambda x: None if (a := x[i]) is None else a.endswith(c)
         operand = self(e.operand)
         value = self(e.value)
         if e.op == "contains":
@@ -227,8 +231,13 @@ class Compiler:
         if self.counter is None:
             raise TypeError("event predicate outside a lead context")
         i = self.counter(e.events, e.window)
-        op, n = CMP[e.op], e.n
-        return lambda env: op(env.counts[i], n)
+        n = e.n
+        if e.op == ">=":
+            return lambda x: x[i] >= n
+        if e.op == "==":
+            return lambda x: x[i] == n
+        op = CMP[e.op]
+        return lambda x: op(x[i], n)
 
 
 def walk(expr):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from leadrules import model as m
 from leadrules.engine import text
-from leadrules.engine.compile import Compiler, Env, walk
+from leadrules.engine.compile import walk
 from leadrules.engine.plan import Plan, tier_matches
 
 FIRED, NOT_FIRED, UNKNOWN = "fired", "not fired", "unknown"
@@ -110,29 +110,24 @@ def _json_value(value):
     return value
 
 
-def explain_lead(
-    plan: Plan,
-    lead_id: str,
-    values: tuple,
-    counts: list[int],
-    env: Env,
-    contributions: list[list[int]],
-) -> Explanation:
+def explain_lead(plan: Plan, lead_id: str, state: list) -> Explanation:
+    """The explanation of one lead, from its state after `Plan.evaluate`."""
     model = plan.model
     groups = []
-    for cg, row in zip(plan.groups, contributions, strict=True):
-        rules = tuple(_rule(plan, cr, counts, env, c) for cr, c in zip(cg.rules, row, strict=True))
-        name = cg.group.name
-        groups.append(GroupTrace(name, rules, sum(row), cg.group.cap, env.groups[name]))
+    for cg, row in zip(plan.groups, plan.contributions(state), strict=True):
+        rules = tuple(_rule(plan, cr, state, c) for cr, c in zip(cg.rules, row, strict=True))
+        groups.append(GroupTrace(cg.group.name, rules, sum(row), cg.group.cap, state[cg.slot]))
+    score = state[plan.total_slot]
     tiers, matched = [], None
     for tier, cond in plan.tiers:
         if matched is not None:
             tiers.append(TierTrace(tier.name, tier.text, "not tried"))
             continue
-        result = tier_matches(tier, cond, env)
+        result = tier_matches(tier, cond, state, score)
         tiers.append(TierTrace(tier.name, tier.text, _TIER_RESULT[result]))
         if result is True:
             matched = tier.name
+    values = plan.values(state)
     attributes = tuple((a.name, v) for a, v in zip(model.attributes, values, strict=True))
     total = sum(g.score for g in groups)
     return Explanation(
@@ -142,7 +137,7 @@ def explain_lead(
         tuple(groups),
         total,
         model.clamp,
-        env.total,
+        score,
         tuple(tiers),
         matched,
     )
@@ -151,42 +146,42 @@ def explain_lead(
 _TIER_RESULT = {True: "matched", False: "no", None: "unknown"}
 
 
-def _rule(plan: Plan, cr, counts, env: Env, contribution: int) -> RuleTrace:
+def _rule(plan: Plan, cr, state: list, contribution: int) -> RuleTrace:
     rule = cr.rule
     if cr.cond is None:  # each
-        count = counts[cr.counter]
+        count = state[cr.counter]
         window = None if rule.window is None else text.duration(rule.window)
         trace = (CountTrace(text.event_set(rule.events), window, count),)
         status = FIRED if count else NOT_FIRED
         return RuleTrace(rule.id, rule.text, status, rule.points, contribution, rule.cap, (), trace)
-    result = cr.cond(env)
+    result = cr.cond(state)
     status = FIRED if result is True else UNKNOWN if result is None else NOT_FIRED
     traces = []
     for node in walk(rule.cond):
         if isinstance(node, m.EventCount):
-            index = plan.counter_index[(node.events, node.window)]
+            count = state[plan.counter_slots[(node.events, node.window)]]
             window = None if node.window is None else text.duration(node.window)
-            trace = CountTrace(text.event_set(node.events), window, counts[index])
+            trace = CountTrace(text.event_set(node.events), window, count)
             if trace not in traces:
                 traces.append(trace)
-    missing = _missing(plan, rule.cond, env) if result is None else ()
+    missing = _missing(plan, rule.cond, state) if result is None else ()
     return RuleTrace(
         rule.id, rule.text, status, rule.points, contribution, None, missing, tuple(traces)
     )
 
 
-def _missing(plan: Plan, cond, env: Env) -> tuple[str, ...]:
+def _missing(plan: Plan, cond, state: list) -> tuple[str, ...]:
     """The missing values a condition reads: attributes, and functions missing on a present
     value (`domain(email)` of an address without `@`)."""
-    compile_ = Compiler(plan.as_of, attrs=plan.attr_index, counter=plan.counter)
+    compile_ = plan.lead
     out: list[str] = []
     for node in walk(cond):
-        if isinstance(node, m.Attr) and compile_(node)(env) is None:
+        if isinstance(node, m.Attr) and compile_(node)(state) is None:
             name = node.name
         elif (
             isinstance(node, m.Func)
-            and compile_(node)(env) is None
-            and compile_(node.arg)(env) is not None
+            and compile_(node)(state) is None
+            and compile_(node.arg)(state) is not None
         ):
             name = text.expr(node)
         else:

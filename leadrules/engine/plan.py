@@ -1,27 +1,33 @@
-"""A Model compiled for one as-of: event counters, their dispatch by event type, closures.
+"""A Model compiled for one as-of: a lead's state layout, event counters and their dispatch by
+event type, and closures for every condition.
 
-Every event predicate and `each` rule needs one number per lead: the count of an event set
-(a type with an optional filter, or every declared type) within a window. The plan gives each
-distinct `(EventSet, window)` a counter index; while events stream by, each event increments
-the counters it belongs to, so a lead's state is one list of integers, whatever the number of
-events.
+Every event predicate and `each` rule needs one number per lead: the count of an event set (a
+type with an optional filter, or every declared type) within a window. The plan gives each
+distinct `(EventSet, window)` a counter; while events stream by, each event increments the
+counters it belongs to. A lead's whole state is one flat list, whatever the number of events:
+
+    [attribute values...][group scores...][total][event counts...]
+
+Conditions are closures reading slots of that list (`compile.py`); `evaluate` fills in the group
+scores and the total, which tier conditions then read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from leadrules import model as m
-from leadrules.engine.compile import Compiler, Env, Fn
+from leadrules.engine.compile import Compiler, Fn
 
 Counter = tuple  # (EventSet | None, window seconds | None)
 
 
-@dataclass(frozen=True)
-class Dispatch:
+class Dispatch(NamedTuple):
     """What one event of a type does: when `filter` (None = every event) is true, increment
-    `always` counters, and `windowed` counters whose window starts at or before the event."""
+    the `always` slots, and the `windowed` slots whose window starts at or before the event.
+    A tuple, so that the hot loop unpacks it."""
 
     filter: Fn | None
     always: tuple[int, ...]
@@ -32,13 +38,23 @@ class Dispatch:
 class CompiledRule:
     rule: m.Rule
     cond: Fn | None  # kind "when"
-    counter: int | None  # kind "each"
+    counter: int | None  # kind "each": the slot of its count
 
 
 @dataclass(frozen=True)
 class CompiledGroup:
     group: m.Group
+    slot: int  # where the group's score goes in a lead's state
     rules: tuple[CompiledRule, ...]
+    # the same rules, arranged for the fast path of `Plan.evaluate`
+    when: tuple[tuple[Fn, int], ...]  # (condition, points)
+    each: tuple[tuple[int, int, int | None], ...]  # (count slot, points, cap)
+
+    @classmethod
+    def of(cls, group: m.Group, slot: int, rules: tuple[CompiledRule, ...]) -> CompiledGroup:
+        when = tuple((r.cond, r.rule.points) for r in rules if r.cond is not None)
+        each = tuple((r.counter, r.rule.points, r.rule.cap) for r in rules if r.cond is None)
+        return cls(group, slot, rules, when, each)
 
 
 class Plan:
@@ -47,37 +63,50 @@ class Plan:
             as_of = as_of.replace(tzinfo=dt.timezone.utc)
         self.model = model
         self.as_of = as_of
+        n_attrs, n_groups = len(model.attributes), len(model.groups)
+        self.attr_slots = {a.name: i for i, a in enumerate(model.attributes)}
+        self.group_slots = {g.name: n_attrs + i for i, g in enumerate(model.groups)}
+        self.total_slot = n_attrs + n_groups
         self.counters: list[Counter] = []
-        self.counter_index: dict[Counter, int] = {}
-        self.attr_index = {a.name: i for i, a in enumerate(model.attributes)}
-        lead = Compiler(as_of, attrs=self.attr_index, counter=self.counter)
-        self.groups = tuple(
-            CompiledGroup(g, tuple(self._rule(r, lead) for r in g.rules)) for g in model.groups
+        self.counter_slots: dict[Counter, int] = {}
+        self.lead = Compiler(
+            as_of, self.attr_slots, self.counter, self.group_slots, self.total_slot
         )
-        self.tiers = tuple((t, None if t.kind == "range" else lead(t.cond)) for t in model.tiers)
+        self.groups = tuple(
+            CompiledGroup.of(g, self.group_slots[g.name], tuple(self._rule(r) for r in g.rules))
+            for g in model.groups
+        )
+        self.tiers = tuple(
+            (t, None if t.kind == "range" else self.lead(t.cond)) for t in model.tiers
+        )
         self.dispatch = tuple(self._dispatch(e) for e in model.events)
 
-    def counter(self, events: m.EventSet | None, window: int | None) -> int:
-        key = (events, window)
-        index = self.counter_index.get(key)
-        if index is None:
-            index = self.counter_index[key] = len(self.counters)
-            self.counters.append(key)
-        return index
+    @property
+    def first_counter(self) -> int:
+        return self.total_slot + 1
 
-    def _rule(self, rule: m.Rule, lead: Compiler) -> CompiledRule:
+    def counter(self, events: m.EventSet | None, window: int | None) -> int:
+        """The slot of the count of `(events, window)`, registered on first use."""
+        key = (events, window)
+        slot = self.counter_slots.get(key)
+        if slot is None:
+            slot = self.counter_slots[key] = self.first_counter + len(self.counters)
+            self.counters.append(key)
+        return slot
+
+    def _rule(self, rule: m.Rule) -> CompiledRule:
         if rule.kind == "each":
             return CompiledRule(rule, None, self.counter(rule.events, rule.window))
-        return CompiledRule(rule, lead(rule.cond), None)
+        return CompiledRule(rule, self.lead(rule.cond), None)
 
     def _dispatch(self, event: m.EventType) -> tuple[Dispatch, ...]:
-        props = Compiler(self.as_of, props={p.name: i for i, p in enumerate(event.props)})
+        props = Compiler(self.as_of, {p.name: i for i, p in enumerate(event.props)})
         by_set: dict[m.EventSet | None, list[tuple[int, int | None]]] = {}
-        for index, (events, window) in enumerate(self.counters):
+        for (events, window), slot in self.counter_slots.items():
             if events is not None and events.event != event.name:
                 continue
             key = None if events is None or events.filter is None else events
-            by_set.setdefault(key, []).append((index, window))
+            by_set.setdefault(key, []).append((slot, window))
         out = []
         for key, targets in by_set.items():
             always = tuple(i for i, w in targets if w is None)
@@ -87,33 +116,53 @@ class Plan:
             out.append(Dispatch(None if key is None else props(key.filter), always, windowed))
         return tuple(out)
 
-    def new_counts(self) -> list[int]:
-        return [0] * len(self.counters)
+    # ---- a lead's state
+    def new_state(self, values: tuple) -> list:
+        """Attribute values, then zeroed group scores, total and counts."""
+        return [*values, *([0] * (len(self.groups) + 1 + len(self.counters)))]
 
-    # ---- scoring one lead
-    def evaluate(self, values: tuple, counts: list[int]) -> tuple[Env, list[list[int]]]:
-        """Group scores, total and tier of one lead: `Env` with groups and total filled, and each
-        rule's contribution (per group, in rule order)."""
-        env = Env(values, counts)
-        contributions = []
+    def values(self, state: list) -> list:
+        return state[: len(self.attr_slots)]
+
+    def evaluate(self, state: list) -> None:
+        """Fill in the group scores (after caps) and the total (after clamp) of one lead. The
+        hot path of scoring: `contributions` gives the same numbers rule by rule."""
+        grand = 0
+        for cg in self.groups:
+            total = 0
+            for cond, points in cg.when:
+                if cond(state) is True:
+                    total += points
+            for slot, points, cap in cg.each:
+                value = points * state[slot]
+                if cap is not None:
+                    value = -cap if value < -cap else cap if value > cap else value
+                total += value
+            cap = cg.group.cap
+            state[cg.slot] = score = total if cap is None or total <= cap else cap
+            grand += score
+        state[self.total_slot] = clamp(grand, self.model.clamp)
+
+    def contributions(self, state: list) -> list[list[int]]:
+        """What each rule added to its group (after the rule's own cap), in rule order."""
+        out = []
         for cg in self.groups:
             row = []
             for cr in cg.rules:
-                rule = cr.rule
                 if cr.cond is not None:
-                    row.append(rule.points if cr.cond(env) is True else 0)
+                    row.append(cr.rule.points if cr.cond(state) is True else 0)
                 else:
-                    row.append(each_contribution(rule, counts[cr.counter]))
-            total = sum(row)
-            cap = cg.group.cap
-            env.groups[cg.group.name] = total if cap is None or total <= cap else cap
-            contributions.append(row)
-        env.total = clamp(sum(env.groups.values()), self.model.clamp)
-        return env, contributions
+                    row.append(each_contribution(cr.rule, state[cr.counter]))
+            out.append(row)
+        return out
 
-    def tier(self, env: Env) -> str | None:
+    def group_scores(self, state: list) -> tuple[tuple[str, int], ...]:
+        return tuple((cg.group.name, state[cg.slot]) for cg in self.groups)
+
+    def tier(self, state: list) -> str | None:
+        score = state[self.total_slot]
         for tier, cond in self.tiers:
-            if tier_matches(tier, cond, env) is True:
+            if tier_matches(tier, cond, state, score) is True:
                 return tier.name
         return None
 
@@ -133,8 +182,9 @@ def clamp(total: int, bounds: tuple[int, int] | None) -> int:
     return max(lo, min(hi, total))
 
 
-def tier_matches(tier: m.Tier, cond: Fn | None, env: Env) -> bool | None:
+def tier_matches(tier: m.Tier, cond: Fn | None, state: list, score: int) -> bool | None:
+    """A range tier compares the total `score` (inclusive bounds); a `when` tier is its
+    condition, read from the lead's state."""
     if cond is not None:
-        return cond(env)
-    score = env.total
+        return cond(state)
     return (tier.lo is None or tier.lo <= score) and (tier.hi is None or score <= tier.hi)

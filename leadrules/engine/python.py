@@ -37,16 +37,16 @@ class Scorer:
         self.model = model
         self.only = only
         self.leads: dict[str, tuple] = {}
-        self.counts: dict[str, list[int]] = {}
+        self.states: dict[str, list] = {}  # lead id -> state (see plan.py)
         self.unknown_leads = 0
         self.after_as_of = 0
 
     def add_leads(self, leads: Mapping[str, tuple]) -> None:
         self.leads.update(leads)
-        new = self.plan.new_counts
-        for lead_id in leads:
+        new = self.plan.new_state
+        for lead_id, values in leads.items():
             if self.only is None or lead_id in self.only:
-                self.counts[lead_id] = new()
+                self.states[lead_id] = new(values)
 
     def consume(
         self,
@@ -54,7 +54,7 @@ class Scorer:
         tick: Callable[[], None] | None = None,
     ) -> None:
         """The hot loop: one pass over the events, incrementing counters."""
-        counts_of = self.counts.get
+        state_of = self.states.get
         leads = self.leads
         dispatch = self.plan.dispatch
         as_of = self.plan.as_of
@@ -64,38 +64,39 @@ class Scorer:
                 seen += 1
                 if not seen & (PROGRESS_EVERY - 1):
                     tick()
-            counts = counts_of(lead_id)
-            if counts is None:
+            state = state_of(lead_id)
+            if state is None:
                 if lead_id not in leads:
                     unknown += 1
                 continue
             if occurred_at > as_of:
                 after += 1
                 continue
-            for d in dispatch[kind]:
-                if d.filter is None or d.filter(props) is True:
-                    for i in d.always:
-                        counts[i] += 1
-                    for i, start in d.windowed:
-                        if occurred_at >= start:
-                            counts[i] += 1
+            for accept, always, windowed in dispatch[kind]:
+                if accept is None or accept(props) is True:
+                    for i in always:
+                        state[i] += 1
+                    if windowed:
+                        for i, start in windowed:
+                            if occurred_at >= start:
+                                state[i] += 1
         self.unknown_leads += unknown
         self.after_as_of += after
 
     def results(self, explain: bool = False) -> list[LeadResult]:
         plan = self.plan
         out = []
-        for lead_id in sorted(self.counts, key=key_order):
-            values, counts = self.leads[lead_id], self.counts[lead_id]
-            env, contributions = plan.evaluate(values, counts)
-            tier = plan.tier(env)
+        for lead_id in sorted(self.states, key=key_order):
+            state = self.states[lead_id]
+            plan.evaluate(state)
+            tier = plan.tier(state)
             explanation = None
             if explain:
                 from leadrules.engine.explain import explain_lead
 
-                explanation = explain_lead(plan, lead_id, values, counts, env, contributions)
-            groups = tuple(env.groups.items())
-            out.append(LeadResult(lead_id, groups, env.total, tier, explanation))
+                explanation = explain_lead(plan, lead_id, state)
+            groups = plan.group_scores(state)
+            out.append(LeadResult(lead_id, groups, state[plan.total_slot], tier, explanation))
         return out
 
 
