@@ -14,7 +14,6 @@ import csv
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -86,42 +85,53 @@ def generate(directory: Path, n_leads: int, n_events: int, fmt: str) -> tuple[Pa
     return leads, events
 
 
+def measure(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + sys) and peak RSS (MB) of one child process."""
+    start = time.perf_counter()
+    with open(os.devnull, "w") as sink:
+        child = subprocess.Popen(command, stdout=sink, stderr=subprocess.PIPE, text=True)
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - start
+        stderr = child.stderr.read()
+        child.stderr.close()
+    if os.waitstatus_to_exitcode(status):
+        sys.exit(f"failed: {stderr}")
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--events", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--leads", type=int, default=50_000)
     parser.add_argument("--format", choices=["csv", "jsonl"], default="csv")
     args = parser.parse_args()
     exe = Path(sys.executable).parent / "leadrules"
-    with tempfile.TemporaryDirectory() as tmp:
-        leads, events = generate(Path(tmp), args.leads, args.events, args.format)
-        size = os.path.getsize(events) / 1e6
-        command = [
-            str(exe),
-            "score",
-            str(MODEL),
-            "--engine",
-            "python",
-            "--leads",
-            str(leads),
-            "--events",
-            str(events),
-            "--as-of",
-            AS_OF,
-            "-o",
-            os.path.join(tmp, "out.csv"),
-        ]
-        start = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True)
-        elapsed = time.perf_counter() - start
-        if done.returncode:
-            sys.exit(f"failed: {done.stderr}")
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"events: {args.events:,} ({args.format}, {size:.0f} MB), leads: {args.leads:,}")
-        print(
-            f"wall: {elapsed:.2f} s, {args.events / elapsed:,.0f} events/s, "
-            f"peak RSS {peak_mb:.0f} MB"
-        )
+    print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)")
+    for n_events in args.events:
+        with tempfile.TemporaryDirectory() as tmp:
+            leads, events = generate(Path(tmp), args.leads, n_events, args.format)
+            size = os.path.getsize(events) / 1e6
+            command = [
+                str(exe),
+                "score",
+                str(MODEL),
+                "--engine",
+                "python",
+                "--leads",
+                str(leads),
+                "--events",
+                str(events),
+                "--as-of",
+                AS_OF,
+                "-o",
+                os.path.join(tmp, "out.csv"),
+            ]
+            wall, cpu, peak = measure(command)
+            print(
+                f"events: {n_events:,} ({args.format}, {size:.0f} MB), leads: {args.leads:,}: "
+                f"wall {wall:.2f} s = {n_events / wall:,.0f} events/s; "
+                f"cpu {cpu:.2f} s = {n_events / cpu:,.0f} events/s; peak RSS {peak:.0f} MB"
+            )
 
 
 if __name__ == "__main__":

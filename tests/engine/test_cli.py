@@ -172,3 +172,39 @@ def test_init_writes_a_project_that_checks_tests_and_scores(tmp_path, template):
     again = cli("init", "--template", template, str(target))
     assert again.exit_code == 2
     assert "refusing to overwrite" in again.stderr
+
+
+def test_progress_bar_draws_on_a_terminal(monkeypatch, capsys):
+    import sys
+
+    from leadrules.commands import scoring
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    show = scoring.progress_bar()
+    assert show is not None
+    show(10, 1 << 10)  # a short input: no bar
+    show(5 << 20, 10 << 20)
+    show.done()
+    err = capsys.readouterr().err
+    assert "reading events [##########..........]  50%" in err
+    assert err.count("reading events") == 1
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    assert scoring.progress_bar() is None
+
+
+def test_library_api_scores_and_explains():
+    import leadrules
+
+    model = leadrules.load(B2B)
+    results = leadrules.score(
+        model,
+        [{"lead_id": "7", "company_size": "80", "role": "CTO", "country": "IL"}],
+        [{"lead_id": "7", "event": "page_view", "occurred_at": "2025-12-30", "url": "/pricing"}],
+        as_of="2026-01-01T00:00:00Z",
+        explain=True,
+    )
+    assert [(r.lead_id, r.groups, r.score, r.tier) for r in results] == [
+        ("7", (("fit", 55), ("engagement", 15)), 70, "MQL")
+    ]
+    fired = [r.id for g in results[0].explanation.groups for r in g.rules if r.status == "fired"]
+    assert fired == ["fit/1", "fit/4", "fit/8", "engagement/1"]

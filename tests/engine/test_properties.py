@@ -7,6 +7,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from leadrules.engine.python import score
 from tests.conftest import ROOT
 from tests.engine.helpers import AS_OF, load, scores
 
@@ -121,3 +122,22 @@ def test_scoring_does_not_depend_on_rule_order_in_a_group(sample, order):
     lead_rows, event_rows = with_ids(sample[0]), sample[1]
     expected = summary(scores(model(ENGAGEMENT_RULES), lead_rows, event_rows))
     assert summary(scores(model(order), lead_rows, event_rows)) == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(data)
+def test_explanations_agree_with_the_scores(sample):
+    """The fast path (Plan.evaluate) and the rule-by-rule path of explanations agree."""
+    lead_rows, event_rows = with_ids(sample[0]), sample[1]
+    for model in (B2B, POSITIVE):
+        results = score(model, lead_rows, event_rows, AS_OF, explain=True)
+        for r in results:
+            x = r.explanation
+            assert tuple((g.name, g.score) for g in x.groups) == r.groups
+            for g in x.groups:
+                assert sum(rule.contribution for rule in g.rules) == g.total
+                assert g.score == (g.total if g.cap is None else min(g.total, g.cap))
+                assert all(rule.contribution == 0 for rule in g.rules if rule.status != "fired")
+            assert (x.score, x.tier) == (r.score, r.tier)
+            lo, hi = x.clamp or (x.total, x.total)
+            assert x.score == max(lo, min(hi, x.total))
