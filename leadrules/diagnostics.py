@@ -6,7 +6,6 @@ users can rely on the code rather than on the wording. `docs/diagnostics.md` doc
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 
 from leadrules.syntax.ast import Span
@@ -205,6 +204,8 @@ def _render_one(d: Diagnostic, sources: dict[str, str], color: bool) -> str:
 
 
 def render_json(diags) -> str:
+    import json  # only when asked: `check` in text mode starts faster without it
+
     return json.dumps([d.to_json() for d in diags], indent=2, ensure_ascii=False) + "\n"
 
 

@@ -10,7 +10,6 @@ Contexts say what a name may mean:
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass
 
 from leadrules import diagnostics as dg
@@ -89,6 +88,8 @@ class Resolver:
     def suggest(self, name: str, kinds: tuple[str, ...], extra: tuple[str, ...] = ()) -> str:
         candidates = {s.name: s for s in self.symbols.values() if s.kind in kinds}
         names = list(candidates) + list(extra)
+        import difflib  # only when a name is unknown
+
         match = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
         if not match:
             lowered = {n.lower(): n for n in names}

@@ -1,0 +1,130 @@
+"""Benchmark: the front end (parse + check).
+
+    .venv/bin/python bench/bench_check.py [--rules 10000] [--runs 15]
+
+1. Start-up: `leadrules check examples/b2b_saas.lrules` as a whole process against a bare
+   `python -c pass`, the median of --runs runs each (goal: at most 8x).
+2. Imports: the heavy modules (duckdb, jinja2, pyarrow) `check` must not import.
+3. Throughput: parse + check of a generated file of --rules rules (the rules of
+   examples/b2b_saas.lrules, repeated with varied constants), lines per second, split into
+   the stages: pre-lexing checks, Lark parse, AST build, checker (goal: 50,000 lines/s).
+   Stages are timed in CPU time (time.process_time), the best of 3, so that other work on a
+   shared machine does not count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "b2b_saas.lrules"
+LEADRULES = Path(sys.executable).parent / "leadrules"
+
+
+def median_seconds(cmd: list[str], runs: int) -> tuple[float, float]:
+    """Median wall time and median CPU time (user + system) of `runs` runs of `cmd`.
+
+    CPU time is what the process itself costs; wall time also counts waiting for a busy
+    machine's cores, so on a shared machine the CPU figure is the steadier one.
+    """
+    walls, cpus = [], []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.perf_counter()
+        subprocess.run(cmd, check=False, capture_output=True, cwd=ROOT)
+        walls.append(time.perf_counter() - t)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def heavy_imports() -> list[str]:
+    code = (
+        "import sys\nfrom leadrules.cli import main\n"
+        f"try:\n    main(['check', {str(EXAMPLE)!r}])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('duckdb', 'jinja2', 'pyarrow') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    return eval(out.stdout.strip().splitlines()[-1])  # a printed list of names
+
+
+def generated(n_rules: int) -> str:
+    """A model with the declarations of the example and `n_rules` rules in groups of 50."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    head = text.split("\nfit:", 1)[0] + "\n"
+    body = text.split("\nfit:", 1)[1].split("\ntier ", 1)[0]
+    rules = [line.strip() for line in body.splitlines() if line.startswith("  ")]
+    out = [head]
+    for i in range(n_rules):
+        if i % 50 == 0:
+            out.append(f"group_{i // 50}:\n")
+        rule = rules[i % len(rules)]
+        cond, points = rule.rsplit(":", 1)
+        out.append(f"  {cond}: {points.strip()}\n")
+    return "".join(out)
+
+
+def stages(text: str) -> dict[str, float]:
+    from leadrules.check import check
+    from leadrules.syntax import parser, prelex
+    from leadrules.syntax.builder import Builder
+
+    parser.lark_parser()  # built (or loaded from the cache) once, outside the timings
+    t0 = time.process_time()
+    decoded, _ = prelex.decode(text, "gen.lrules")
+    prelex.indentation(decoded, "gen.lrules")
+    prelex.brackets_and_strings(decoded, "gen.lrules")
+    t1 = time.process_time()
+    tree = parser._parse_tree(decoded, parser._Comments())
+    t2 = time.process_time()
+    Builder("gen.lrules").transform(tree)
+    t3 = time.process_time()
+    result = check("gen.lrules", text)
+    t4 = time.process_time()
+    assert not result.errors, result.errors[:3]
+    return {
+        "prelex": t1 - t0,
+        "lark": t2 - t1,
+        "ast": t3 - t2,
+        "total": t4 - t3,
+        "checker": (t4 - t3) - (t3 - t0),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--rules", type=int, default=10_000)
+    ap.add_argument("--runs", type=int, default=15)
+    args = ap.parse_args()
+
+    subprocess.run([str(LEADRULES), "check", str(EXAMPLE)], capture_output=True)  # warm caches
+    bare = median_seconds([sys.executable, "-c", "pass"], args.runs)
+    check = median_seconds([str(LEADRULES), "check", str(EXAMPLE)], args.runs)
+    for i, what in enumerate(("wall", "cpu")):
+        print(
+            f"start-up ({what}): python -c pass {bare[i] * 1000:.0f} ms, leadrules check "
+            f"b2b_saas {check[i] * 1000:.0f} ms: {check[i] / bare[i]:.1f}x (goal <= 8x)"
+        )
+    print(f"heavy modules imported by check: {heavy_imports() or 'none'}")
+
+    text = generated(args.rules)
+    lines = text.count("\n")
+    runs = [stages(text) for _ in range(3)]
+    best = {k: min(r[k] for r in runs) for k in runs[0]}
+    print(
+        f"throughput: {args.rules} rules, {lines} lines, {len(text) / 1e6:.2f} MB: "
+        f"parse + check {best['total']:.2f} s = {lines / best['total']:,.0f} lines/s "
+        "(goal >= 50,000)"
+    )
+    for stage in ("prelex", "lark", "ast", "checker"):
+        print(f"  {stage:8} {best[stage]:.3f} s  {lines / best[stage]:>10,.0f} lines/s")
+
+
+if __name__ == "__main__":
+    main()
