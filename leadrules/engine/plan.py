@@ -159,6 +159,15 @@ class Plan:
     def group_scores(self, state: list) -> tuple[tuple[str, int], ...]:
         return tuple((cg.group.name, state[cg.slot]) for cg in self.groups)
 
+    def tier_for_scores(self, groups: dict[str, int], score: int) -> str | None:
+        """The tier of a lead known only by its group scores and total (its attributes are
+        missing and its event counts zero): for re-tiering results without rescoring."""
+        state = self.new_state((None,) * len(self.attr_slots))
+        for name, value in groups.items():
+            state[self.group_slots[name]] = value
+        state[self.total_slot] = score
+        return self.tier(state)
+
     def tier(self, state: list) -> str | None:
         score = state[self.total_slot]
         for tier, cond in self.tiers:

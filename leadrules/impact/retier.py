@@ -43,12 +43,11 @@ def retier(
     is the one every engine gives."""
     if needs_data(model):
         return None
-    from leadrules.engine.compile import Env
     from leadrules.engine.plan import Plan
 
     plan = Plan(model, as_of)
     out = []
     for r in results:
-        env = Env((), [], dict(r.groups), r.score)
-        out.append(dataclasses.replace(r, tier=plan.tier(env), explanation=None))
+        tier = plan.tier_for_scores(dict(r.groups), r.score)
+        out.append(dataclasses.replace(r, tier=tier, explanation=None))
     return out
