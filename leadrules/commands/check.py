@@ -12,11 +12,17 @@ from leadrules.commands.common import EXIT_INPUT, EXIT_USAGE, fail
 
 @click.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="How to print diagnostics.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="How to print diagnostics.",
+)
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
 def command(files, fmt, strict):
-    """Parse and check FILES; print every diagnostic. Exit 1 on errors (or warnings with --strict)."""
+    """Parse and check FILES; print every diagnostic. Exit 1 on errors (or warnings if --strict)."""
     from leadrules.check import check
 
     diags: list[dg.Diagnostic] = []

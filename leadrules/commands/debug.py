@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import click
 
-from leadrules.commands.common import load_or_exit, print_diagnostics
+from leadrules.commands.common import EXIT_INPUT, EXIT_USAGE, fail, load_or_exit
 
 
-def _ast_json(node):
+def ast_json(node):
+    """An AST node as JSON: `{"node": TYPE, field: value..., "span": [line, col, end_line,
+    end_col]}`, recursively."""
+    from leadrules.syntax.ast import Span
+
+    if isinstance(node, Span):
+        return [node.line, node.col, node.end_line, node.end_col]
     if dataclasses.is_dataclass(node) and not isinstance(node, type):
         out = {"node": type(node).__name__}
         for f in dataclasses.fields(node):
-            value = getattr(node, f.name)
-            if f.name == "span":
-                out["span"] = None if value is None else [value.line, value.col, value.end_line,
-                                                          value.end_col]
-            else:
-                out[f.name] = _ast_json(value)
+            out[f.name] = ast_json(getattr(node, f.name))
         return out
     if isinstance(node, (list, tuple)):
-        return [_ast_json(x) for x in node]
+        return [ast_json(x) for x in node]
     return node
 
 
@@ -32,15 +34,19 @@ def _ast_json(node):
 def command(stage, file):
     """Print STAGE of FILE as JSON: the AST (with spans) or the checked Model."""
     if stage == "ast":
-        from leadrules.check import Result
-        from leadrules.syntax.parser import parse_file
+        from leadrules import diagnostics as dg
+        from leadrules.syntax.parser import parse_text
 
-        tree, diags = parse_file(file)
+        try:
+            data = Path(file).read_bytes()
+        except OSError as e:
+            fail(f"cannot read {file}: {e.strerror or e}", EXIT_USAGE)
+        tree, diags = parse_text(data, file)
         if tree is None:
-            print_diagnostics(Result(None, diags, {file: open(file, encoding="utf-8",
-                                                              errors="replace").read()}))
-            raise click.exceptions.Exit(1)
-        doc = _ast_json(tree)
+            source = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+            click.echo(dg.render_text(diags, {file: source}), err=True, nl=False)
+            raise click.exceptions.Exit(EXIT_INPUT)
+        doc = ast_json(tree)
     else:
         doc = load_or_exit(file).to_json()
     click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
