@@ -61,7 +61,10 @@ def _imports(text: bytes, name: str) -> list[str]:
 def materialize(spec: RevPath, into: Path, cwd: Path | None = None) -> Path:
     """Write `spec` and its imports (at `spec.rev`) under `into`; return the root file's path."""
     cwd = (cwd or Path.cwd()).resolve()
-    top = Path(_git(["rev-parse", "--show-toplevel"], cwd).decode().strip()).resolve()
+    try:
+        top = Path(_git(["rev-parse", "--show-toplevel"], cwd).decode().strip()).resolve()
+    except GitError as e:
+        raise GitError(f"{spec}: cannot read from git here ({e})") from None
     target = (cwd / spec.path).resolve()
     try:
         root = PurePosixPath(target.relative_to(top).as_posix())

@@ -127,3 +127,11 @@ def test_diff_with_an_unknown_revision_is_a_usage_error(repo):
     )
     assert result.exit_code == 2
     assert "unknown revision `v9`" in result.stderr
+
+
+def test_outside_a_repository(tmp_path, monkeypatch):
+    need(shutil.which("git") is not None, "git")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    with pytest.raises(GitError, match=r"HEAD:a\.lrules: cannot read from git here \(.*not a git"):
+        materialize(RevPath("HEAD", "a.lrules"), tmp_path / "out")
