@@ -80,7 +80,6 @@ def _subtract(intervals, lo, hi):
 def tier_diagnostics(model: m.Model) -> list[dg.Diagnostic]:
     out: list[dg.Diagnostic] = []
     lo, hi = score_bounds(model)
-    reachable = [(lo, hi)]
     remaining = [(lo, hi)]  # reachable scores no earlier range tier takes
     earlier: list[m.Tier] = []
     has_when = False
@@ -101,8 +100,6 @@ def tier_diagnostics(model: m.Model) -> list[dg.Diagnostic]:
                 )
             )
             continue
-        if not _subtract(reachable, tlo, thi) != reachable and (thi < lo or tlo > hi):
-            pass
         if thi < lo or tlo > hi:
             out.append(
                 dg.make(
@@ -115,7 +112,7 @@ def tier_diagnostics(model: m.Model) -> list[dg.Diagnostic]:
         else:
             left = _subtract(remaining, tlo, thi)
             taken = _covered(remaining, tlo, thi)
-            if not taken and not has_when:
+            if not taken:  # `when` tiers only take more scores away
                 out.append(
                     dg.make(
                         "LR0501",
