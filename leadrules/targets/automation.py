@@ -66,6 +66,8 @@ REASONS: dict[str, str] = {
     "cap": "caps the rule's total; platforms cannot cap one rule's running total",
     "or": "an `or` of conditions; one platform rule holds criteria that must all match",
     "attribute": "a rule on lead attributes; event automations have nothing to trigger it",
+    "time": "compares a date or time: leadrules compares instants in UTC, platform date filters "
+    "work in the account's time zone",
 }
 
 
@@ -122,9 +124,13 @@ def criteria(expr: m.Expr, model: m.Model) -> tuple[Criterion, ...] | str:
         if op == "!=":
             return "negation"
         if _stored(left) and isinstance(right, m.Const):
+            if right.type == "time":
+                return "time"
             return (Criterion(_field(left, model), op, right.value, right.type),)
         return "function"
     if isinstance(expr, m.InList):
+        if expr.type == "time":
+            return "time"
         if _stored(expr.operand):
             return (Criterion(_field(expr.operand, model), "in", tuple(expr.values), expr.type),)
         return "function"

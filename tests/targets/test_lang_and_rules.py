@@ -82,12 +82,17 @@ RULES = {
     'a == 1 or b == "x": +1': ("none", ("or",)),
     'each e where (p == "x" or p == "y"): +1': ("none", ("or",)),
     "b is missing: +1": ("attribute", ()),
+    "t > 2026-01-01: +1": ("none", ("time",)),
+    "days_since(t) < 30: +1": ("none", ("function",)),
+    "a == a: +1": ("none", ("function",)),
 }
 
 
 @pytest.mark.parametrize("rule", RULES)
 def test_classify(rule, tmp_path):
-    src = f"lead a: number\nlead b: text\nevent e(p: text)\n{rule}\ntier all >= -1000\n"
+    src = (
+        f"lead a: number\nlead b: text\nlead t: time\nevent e(p: text)\n{rule}\ntier all >= -1000\n"
+    )
     path = tmp_path / "m.lrules"
     path.write_text(src, encoding="utf-8")
     model = load(str(path))

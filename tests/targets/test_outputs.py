@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.targets.helpers import EXAMPLES, OWN_MODELS, compile_file, schema_for
+from tests.targets.helpers import EXAMPLES, OWN_MODELS, ROOT, compile_file, schema_for
 
 VARIANTS = {
     "hubspot-native": ("hubspot", {"mode": "native"}),
@@ -16,6 +16,8 @@ VARIANTS = {
     "smoove-he": ("smoove", {"lang": "he"}),
 }
 MODELS = [*EXAMPLES, *OWN_MODELS]
+# the front end's corpus of valid models (every construct): validated, not snapshotted
+CORPUS = sorted((ROOT / "tests" / "corpus" / "valid").glob("*.lrules"))
 
 
 def _run(path, variant):
@@ -24,7 +26,7 @@ def _run(path, variant):
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
-@pytest.mark.parametrize("path", MODELS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [*MODELS, *CORPUS], ids=lambda p: p.stem)
 def test_outputs_validate_against_the_schemas(path, variant, validator):
     target, out = _run(path, variant)
     assert not any(d.is_error for d in out.diagnostics)

@@ -138,6 +138,8 @@ REASONS_HE: dict[str, str] = {
     "cap": "מגביל את הסכום של הכלל; smoove לא יודעת להגביל סכום מצטבר של כלל",
     "or": "`or` בין תנאים; כלל בפלטפורמה מחזיק תנאים שכולם חייבים להתקיים",
     "attribute": "כלל על מאפייני הליד (התאמה); לאוטומציות של אירועים אין מה שיפעיל אותו",
+    "time": "משווה תאריך או שעה: leadrules משווה רגעים ב-UTC, ומסנני תאריך בפלטפורמה עובדים באזור "
+    "הזמן של החשבון",
 }
 
 # smoove's trigger names for common events, as seed 001 words them; keyed by a word of the event.
