@@ -3,6 +3,8 @@
 Nothing here is resolved: a `Name` may turn out to be an attribute, an event, a
 signal, a const or a group. The checker (`leadrules.check`) decides and builds
 the Model. Nodes are frozen dataclasses so that trees can be compared and hashed.
+Every class has a docstring: `dataclass` otherwise builds one from `inspect.signature`,
+which costs `leadrules check` a few milliseconds of start-up.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ def _span_field():
 
 @dataclass(frozen=True)
 class Name:
+    """A name, resolved by the checker: an attribute, event, signal, const, group or tier."""
+
     id: str
     span: Span = _span_field()
 
@@ -53,12 +57,16 @@ class Literal:
 
 @dataclass(frozen=True)
 class ListLit:
+    """`[a, b, ...]`: a list of literals."""
+
     items: tuple[Literal, ...]
     span: Span = _span_field()
 
 
 @dataclass(frozen=True)
 class Range:
+    """`A..B`: an inclusive number range."""
+
     lo: Literal
     hi: Literal
     span: Span = _span_field()
@@ -66,6 +74,8 @@ class Range:
 
 @dataclass(frozen=True)
 class Call:
+    """`lower(x)`, `domain(x)` or `days_since(x)`."""
+
     func: str  # lower | domain | days_since
     arg: Expr
     span: Span = _span_field()
@@ -82,6 +92,8 @@ class Where:
 
 @dataclass(frozen=True)
 class Duration:
+    """`12h`, `30d`, `2w`."""
+
     amount: int
     unit: str  # h | d | w
     span: Span = _span_field()
@@ -96,6 +108,8 @@ class Duration:
 
 @dataclass(frozen=True)
 class Compare:
+    """`left OP right` with OP one of `==` `!=` `<` `<=` `>` `>=`."""
+
     op: str  # == != < <= > >=
     left: Expr
     right: Expr
@@ -104,6 +118,8 @@ class Compare:
 
 @dataclass(frozen=True)
 class In:
+    """`left in TARGET` / `left not in TARGET`: a list, a range or a list const."""
+
     left: Expr
     target: ListLit | Range | Name
     negated: bool
@@ -112,6 +128,8 @@ class In:
 
 @dataclass(frozen=True)
 class TextOp:
+    """`left contains|starts_with|ends_with right`."""
+
     op: str  # contains | starts_with | ends_with
     left: Expr
     right: Expr
@@ -120,6 +138,8 @@ class TextOp:
 
 @dataclass(frozen=True)
 class IsMissing:
+    """`operand is missing` / `operand is present`."""
+
     operand: Expr
     present: bool  # `is present` when True, `is missing` when False
     span: Span = _span_field()
@@ -156,24 +176,32 @@ class NoWithin:
 
 @dataclass(frozen=True)
 class NoActivity:
+    """`no_activity D`."""
+
     window: Duration
     span: Span = _span_field()
 
 
 @dataclass(frozen=True)
 class Not:
+    """`not operand`."""
+
     operand: Expr
     span: Span = _span_field()
 
 
 @dataclass(frozen=True)
 class And:
+    """`a and b and ...`, flattened."""
+
     items: tuple[Expr, ...]
     span: Span = _span_field()
 
 
 @dataclass(frozen=True)
 class Or:
+    """`a or b or ...`, flattened."""
+
     items: tuple[Expr, ...]
     span: Span = _span_field()
 
@@ -213,18 +241,24 @@ Expr = Union[
 
 @dataclass(frozen=True)
 class ModelDecl:
+    """`model "NAME"`."""
+
     name: str
     span: Span = _span_field()
 
 
 @dataclass(frozen=True)
 class Import:
+    """`import "PATH"`."""
+
     path: str
     span: Span = _span_field()
 
 
 @dataclass(frozen=True)
 class LeadDecl:
+    """`lead NAME: TYPE [from "column"]`."""
+
     name: Name
     type: str
     column: str | None
@@ -233,6 +267,8 @@ class LeadDecl:
 
 @dataclass(frozen=True)
 class Prop:
+    """`NAME: TYPE` in an event's property list."""
+
     name: Name
     type: str
     span: Span = _span_field()
@@ -240,6 +276,8 @@ class Prop:
 
 @dataclass(frozen=True)
 class EventDecl:
+    """`event NAME[(props)] [from "Name"]`; `has_parens` keeps `event x()` apart."""
+
     name: Name
     props: tuple[Prop, ...]
     source: str | None
@@ -249,6 +287,8 @@ class EventDecl:
 
 @dataclass(frozen=True)
 class SignalDecl:
+    """`signal NAME = EVENT where COND`."""
+
     name: Name
     event: Name
     cond: Expr
@@ -257,6 +297,8 @@ class SignalDecl:
 
 @dataclass(frozen=True)
 class ConstDecl:
+    """`const NAME = LITERAL | LIST`."""
+
     name: Name
     value: Literal | ListLit
     span: Span = _span_field()
@@ -264,6 +306,8 @@ class ConstDecl:
 
 @dataclass(frozen=True)
 class Rule:
+    """`COND: POINTS`."""
+
     cond: Expr
     points: Literal
     span: Span = _span_field()
@@ -271,6 +315,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class EachRule:
+    """`each E [within D]: POINTS [cap N]`."""
+
     source: Expr
     window: Duration | None
     points: Literal
@@ -280,6 +326,8 @@ class EachRule:
 
 @dataclass(frozen=True)
 class Group:
+    """`NAME [cap N]:` and its indented rules."""
+
     name: Name
     cap: Literal | None
     rules: tuple[Rule | EachRule, ...]
@@ -288,6 +336,8 @@ class Group:
 
 @dataclass(frozen=True)
 class Clamp:
+    """`clamp A..B`."""
+
     lo: Literal
     hi: Literal
     span: Span = _span_field()
@@ -319,6 +369,8 @@ class Action:
 
 @dataclass(frozen=True)
 class OnBlock:
+    """`on enter|exit TIER:` and its actions."""
+
     kind: str  # enter | exit
     tier: Name
     actions: tuple[Action, ...]
@@ -327,6 +379,8 @@ class OnBlock:
 
 @dataclass(frozen=True)
 class Assign:
+    """`NAME = LITERAL` in a test's `lead` or `event` line."""
+
     name: Name
     value: Literal
     span: Span = _span_field()
@@ -334,6 +388,8 @@ class Assign:
 
 @dataclass(frozen=True)
 class TestEvent:
+    """`event E [PROP = V, ...] [N times] [D ago | at T]` in a test."""
+
     event: Name
     props: tuple[Assign, ...]
     times: int
@@ -344,6 +400,8 @@ class TestEvent:
 
 @dataclass(frozen=True)
 class Expect:
+    """`expect TARGET OP VALUE` or `expect TARGET is missing|present` in a test."""
+
     target: Name  # a group, `score` or `tier`
     op: str  # a comparison, or `is missing` / `is present`
     value: Literal | Name | None
@@ -352,12 +410,16 @@ class Expect:
 
 @dataclass(frozen=True)
 class TestAsOf:
+    """`as_of TIMESTAMP` in a test."""
+
     value: Literal
     span: Span = _span_field()
 
 
 @dataclass(frozen=True)
 class TestLead:
+    """`lead NAME = V, ...` in a test."""
+
     assigns: tuple[Assign, ...]
     span: Span = _span_field()
 
@@ -367,6 +429,8 @@ TestStmt = Union[TestAsOf, TestLead, TestEvent, Expect]
 
 @dataclass(frozen=True)
 class TestBlock:
+    """`test "NAME":` and its lines."""
+
     name: str
     body: tuple[TestStmt, ...]
     span: Span = _span_field()
@@ -391,6 +455,8 @@ Statement = Union[
 
 @dataclass(frozen=True)
 class Comment:
+    """A `#` comment, kept for the formatter."""
+
     text: str  # including the leading `#`
     line: int
     col: int
@@ -399,6 +465,8 @@ class Comment:
 
 @dataclass(frozen=True)
 class File:
+    """A parsed file: its statements in order and its comments."""
+
     path: str
     statements: tuple[Statement, ...]
     comments: tuple[Comment, ...] = field(default=(), compare=False)
