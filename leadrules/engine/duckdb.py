@@ -38,9 +38,16 @@ class Problem(Exception):
     """The data needs the interpreter's reader: it words the error or skips the rows."""
 
 
-def run_files(model: m.Model, leads_path: str, events_path: str, as_of: dt.datetime,
-              options: DataOptions | None = None, explain: bool = False,
-              report: Report | None = None, **_ignored) -> list[LeadResult]:
+def run_files(
+    model: m.Model,
+    leads_path: str,
+    events_path: str,
+    as_of: dt.datetime,
+    options: DataOptions | None = None,
+    explain: bool = False,
+    report: Report | None = None,
+    **_ignored,
+) -> list[LeadResult]:
     import duckdb
 
     options = options or DataOptions()
@@ -52,12 +59,19 @@ def run_files(model: m.Model, leads_path: str, events_path: str, as_of: dt.datet
             pass
     from leadrules.engine.python import run_files as python_run
 
-    return python_run(model, leads_path, events_path, as_of, options, explain=explain,
-                      report=report)
+    return python_run(
+        model, leads_path, events_path, as_of, options, explain=explain, report=report
+    )
 
 
-def run_duckdb(model: m.Model, leads_path: str, events_path: str, as_of: dt.datetime,
-               options: DataOptions, report: Report) -> list[LeadResult]:
+def run_duckdb(
+    model: m.Model,
+    leads_path: str,
+    events_path: str,
+    as_of: dt.datetime,
+    options: DataOptions,
+    report: Report,
+) -> list[LeadResult]:
     """DuckDB alone: raises `Problem` (or a duckdb.Error) where `run_files` hands over to the
     interpreter."""
     import duckdb
@@ -85,8 +99,12 @@ def _run(con, model, leads_path, events_path, as_of, options, report) -> list[Le
         report(note)
     n = len(model.groups)
     return [
-        LeadResult(row[0], tuple((g.name, int(v)) for g, v in zip(model.groups, row[1:n + 1])),
-                   int(row[n + 1]), row[n + 2])
+        LeadResult(
+            row[0],
+            tuple((g.name, int(v)) for g, v in zip(model.groups, row[1 : n + 1], strict=False)),
+            int(row[n + 1]),
+            row[n + 2],
+        )
         for row in rows
     ]
 
@@ -110,19 +128,25 @@ class Source:
             cols = {c: f"c{i}" for i, c in enumerate(wanted)}
             spec = ", ".join(f"{_string(c)}: 'VARCHAR'" for c in wanted)
             select = ", ".join(f"{_ident(c)} AS {cols[c]}" for c in wanted)
-            relation = (f"(SELECT {select} FROM read_json({name}, format = 'newline_delimited', "
-                        f"columns = {{{spec}}}))")
+            relation = (
+                f"(SELECT {select} FROM read_json({name}, format = 'newline_delimited', "
+                f"columns = {{{spec}}}))"
+            )
             return Source(path, relation, cols, True)
         if fmt == "csv":
             header = _csv_header(path)
             types = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
-            relation = (f"read_csv({name}, header = true, auto_detect = false, delim = ',', "
-                        f"quote = '\"', escape = '\"', columns = {{{types}}})")
+            relation = (
+                f"read_csv({name}, header = true, auto_detect = false, delim = ',', "
+                f"quote = '\"', escape = '\"', columns = {{{types}}})"
+            )
             cols: dict[str, str] = {}
             for i, column in enumerate(header):
                 cols.setdefault(column, f"c{i}")
             return Source(path, relation, cols, False)
-        present = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({name})").fetchall()]
+        present = [
+            r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({name})").fetchall()
+        ]
         cols = {c: f"c{i}" for i, c in enumerate(wanted) if c in present}
         select = ", ".join(f"CAST({_ident(c)} AS VARCHAR) AS {a}" for c, a in cols.items()) or "1"
         return Source(path, f"(SELECT {select} FROM read_parquet({name}))", cols, False)
@@ -158,8 +182,10 @@ def convert(v: str, typ: str) -> str:
     if typ == "number":
         return f"CASE WHEN regexp_full_match({t}, '{NUMBER}') THEN CAST({t} AS DOUBLE) END"
     if typ == "bool":
-        return (f"CASE WHEN lower({t}) IN ('true', 'yes', '1') THEN TRUE "
-                f"WHEN lower({t}) IN ('false', 'no', '0') THEN FALSE END")
+        return (
+            f"CASE WHEN lower({t}) IN ('true', 'yes', '1') THEN TRUE "
+            f"WHEN lower({t}) IN ('false', 'no', '0') THEN FALSE END"
+        )
     return f"CAST(TRY_CAST({t} AS TIMESTAMPTZ) AS TIMESTAMP)"
 
 
@@ -173,8 +199,10 @@ def bad(v: str, typ: str) -> str:
         return f"({present} AND NOT regexp_full_match({t}, '{NUMBER}'))"
     if typ == "bool":
         return f"({present} AND lower({t}) NOT IN ('true', 'yes', '1', 'false', 'no', '0'))"
-    return (f"({present} AND (NOT regexp_full_match({t}, '{ISO}') "
-            f"OR TRY_CAST({t} AS TIMESTAMPTZ) IS NULL))")
+    return (
+        f"({present} AND (NOT regexp_full_match({t}, '{ISO}') "
+        f"OR TRY_CAST({t} AS TIMESTAMPTZ) IS NULL))"
+    )
 
 
 # ---- the typed views and the validation pass --------------------------------------------
@@ -190,10 +218,13 @@ def _leads_view(con, model: m.Model, src: Source, options: DataOptions) -> None:
     problems = [f"{key} IS NULL OR {key} = ''"] + [bad(v, t) for v, t in cols.values()]
     n_bad, n_dup = con.execute(
         f"SELECT count_if({' OR '.join(problems)}), count(*) - count(DISTINCT {key}) "
-        f"FROM {src.relation}").fetchone()
+        f"FROM {src.relation}"
+    ).fetchone()
     if n_bad or n_dup:
         raise Problem(src.path)
-    select = [f"{key} AS lead_id"] + [f"{convert(v, t)} AS {_ident(c)}" for c, (v, t) in cols.items()]
+    select = [f"{key} AS lead_id"] + [
+        f"{convert(v, t)} AS {_ident(c)}" for c, (v, t) in cols.items()
+    ]
     con.execute(f"CREATE TEMP VIEW leads AS SELECT {', '.join(select)} FROM {src.relation}")
 
 
@@ -204,18 +235,23 @@ def _event_columns(model: m.Model, options: DataOptions) -> list[str]:
     return [*wanted, *(p.name for e in model.events for p in e.props)]
 
 
-def _events_view(con, model: m.Model, src: Source, as_of: dt.datetime, options: DataOptions,
-                 leads_path: str) -> list[str]:
+def _events_view(
+    con, model: m.Model, src: Source, as_of: dt.datetime, options: DataOptions, leads_path: str
+) -> list[str]:
     from leadrules.data.events import event_declaration
     from leadrules.engine.python import notes
     from leadrules.targets.sql.exprs import timestamp_text
 
     key = src.require(options.lead_key, "the lead key", " (choose another with --lead-key)")
-    kind = src.require(options.event_column, "the event type",
-                       " (choose another with --event-column)")
-    time = src.require(options.time_column, "the event time", " (choose another with --time-column)")
-    blob = options.properties_column and src.require(options.properties_column,
-                                                     "--properties-column")
+    kind = src.require(
+        options.event_column, "the event type", " (choose another with --event-column)"
+    )
+    time = src.require(
+        options.time_column, "the event time", " (choose another with --time-column)"
+    )
+    blob = options.properties_column and src.require(
+        options.properties_column, "--properties-column"
+    )
     props: dict[str, tuple[str, str, list[str]]] = {}  # name -> (text SQL, type, its event types)
     for event in model.events:
         for p in event.props:
@@ -229,15 +265,22 @@ def _events_view(con, model: m.Model, src: Source, as_of: dt.datetime, options: 
         return f"{kind} IN ({', '.join(_string(s) for s in dict.fromkeys(sources)) or 'NULL'})"
 
     declared = among(e.source for e in model.events)
-    problems = [f"{key} IS NULL OR {key} = ''", f"{kind} IS NULL OR {kind} = ''",
-                f"{declared} AND ({time} IS NULL OR trim({time}, {SPACE}) = '' OR {bad(time, 'time')})"]
+    problems = [
+        f"{key} IS NULL OR {key} = ''",
+        f"{kind} IS NULL OR {kind} = ''",
+        f"{declared} AND ({time} IS NULL OR trim({time}, {SPACE}) = '' OR {bad(time, 'time')})",
+    ]
     if blob:  # checked first: json_extract_string fails on text that is not JSON
         with_props = among(e.source for e in model.events if e.props)
-        problems.append(f"{with_props} AND {blob} IS NOT NULL AND trim({blob}, {SPACE}) <> '' "
-                        f"AND NOT coalesce(json_type(try_cast({blob} AS JSON)) = 'OBJECT', FALSE)")
+        problems.append(
+            f"{with_props} AND {blob} IS NOT NULL AND trim({blob}, {SPACE}) <> '' "
+            f"AND NOT coalesce(json_type(try_cast({blob} AS JSON)) = 'OBJECT', FALSE)"
+        )
     checked = f"(SELECT *, {' OR '.join(f'({p})' for p in problems)} AS bad FROM {src.relation})"
-    prop_bad = " OR ".join(f"({among(owners)} AND {bad(text, t)})"
-                           for text, t, owners in props.values()) or "FALSE"
+    prop_bad = (
+        " OR ".join(f"({among(owners)} AND {bad(text, t)})" for text, t, owners in props.values())
+        or "FALSE"
+    )
     as_of_sql = f"TIMESTAMP '{timestamp_text(as_of)}'"
     known = f"{key} IN (SELECT lead_id FROM leads)"
     ok = f"NOT bad AND {declared}"

@@ -65,7 +65,7 @@ def compile(model, options: Options) -> Output:  # noqa: A001 - the targets' ent
     q = queries(model, options, sql=sql)
     names = list(reversed(VIEWS))  # dependents first
     parts = [header(model, options), sql.prologue(names)]
-    for name, query in zip(VIEWS, (q.points, q.scores, q.rules)):
+    for name, query in zip(VIEWS, (q.points, q.scores, q.rules), strict=False):
         parts.append(sql.create_view(name, query))
     parts.append(sql.epilogue(names))
     return Output(text="".join(parts))

@@ -99,7 +99,9 @@ class QueryBuilder:
         model, sql = self.model, self.sql
         attrs = list(model.attributes)
         attr_alias = dict(
-            zip((a.name for a in attrs), unique_aliases("a_", [a.name for a in attrs]))
+            zip(
+                (a.name for a in attrs), unique_aliases("a_", [a.name for a in attrs]), strict=False
+            )
         )
         counts = event_counts(model)
         count_alias = {key: f"n{i}" for i, key in enumerate(counts, 1)}
@@ -164,7 +166,9 @@ class QueryBuilder:
             for p in event.props:
                 seen.setdefault(p.name, p.type)
         aliases = unique_aliases("p_", list(seen))
-        return [(name, typ, alias) for (name, typ), alias in zip(seen.items(), aliases)]
+        return [
+            (name, typ, alias) for (name, typ), alias in zip(seen.items(), aliases, strict=False)
+        ]
 
     def event_counts(self, counts: list[tuple], count_alias: dict, pad: str) -> str:
         sql = self.sql
@@ -205,7 +209,7 @@ class QueryBuilder:
     def scores(self, points: str) -> str:
         model, sql = self.model, self.sql
         attrs = [a.name for a in model.attributes]
-        attr_alias = dict(zip(attrs, unique_aliases("a_", attrs)))
+        attr_alias = dict(zip(attrs, unique_aliases("a_", attrs), strict=False))
         tier_attrs = [attr_alias[name] for name in self.tier_attrs()]
         index = {rule.id: i for i, rule in enumerate(model.rules, 1)}
         group_cols = [("lead_id", "lead_id")] + [(a, a) for a in tier_attrs]
@@ -268,7 +272,7 @@ class QueryBuilder:
             values = [str(i), sql.string(rule.group), sql.string(rule.id), sql.string(rule.text)]
             if i == 1:
                 names = ("i", "grp", "rule", "rule_text")
-                values = [f"{v} AS {n}" for v, n in zip(values, names)]
+                values = [f"{v} AS {n}" for v, n in zip(values, names, strict=False)]
             rows.append("SELECT " + ", ".join(values))
         catalog = "\n  UNION ALL ".join(rows)  # built with its own layout, never re-indented
         pick = (

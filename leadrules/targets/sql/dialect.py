@@ -9,7 +9,7 @@ override in a dialect is seen by the default macros too.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 DIALECTS = ("duckdb", "sqlite", "postgres", "bigquery", "snowflake", "spark", "trino")
@@ -51,6 +51,6 @@ class Dialect:
         return self.env.get_template(template).render(**context)
 
 
-@lru_cache(maxsize=None)
+@cache
 def dialect(name: str) -> Dialect:
     return Dialect(name)

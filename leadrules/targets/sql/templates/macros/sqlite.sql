@@ -1,5 +1,5 @@
 {#- SQLite: no timestamp type (ISO-8601 text `YYYY-MM-DD HH:MM:SS`, compared as text), no
-    TRANSLATE or REVERSE, LOWER and LIKE that only know ASCII but LIKE ignores case. -#}
+    REVERSE; LIKE ignores case, so it is never used. -#}
 {% macro timestamp(text) %}'{{ text }}'{% endmacro %}
 {% macro type_name(type) %}{{ {'number': 'REAL', 'text': 'TEXT', 'bool': 'INTEGER', 'time': 'TEXT'}[type] }}{% endmacro %}
 {% macro now() %}DATETIME('now'){% endmacro %}
@@ -8,9 +8,8 @@
 {% macro epoch_ms(t) %}CAST(ROUND(JULIANDAY({{ t }}) * 86400000) AS INTEGER){% endmacro %}
 {% macro days_since(t, as_of) %}{% set d %}({{ sql.epoch_ms(as_of) }} - {{ sql.epoch_ms(t) }}){% endset -%}
 ({{ d }} / 86400000 - ({{ d }} % 86400000 < 0)){% endmacro %}
-{% macro lower_ascii(x) %}
-{%- set ns = namespace(out=x) %}{% for c in 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' %}{% set ns.out = "REPLACE(" ~ ns.out ~ ", '" ~ c ~ "', '" ~ c | lower ~ "')" %}{% endfor %}{{ ns.out }}
-{%- endmacro %}
+{#- SQLite's own LOWER folds ASCII letters only (unless the ICU extension is loaded) -#}
+{% macro lower_ascii(x) %}LOWER({{ x }}){% endmacro %}
 {% macro contains(x, v) %}(INSTR({{ x }}, {{ v }}) > 0){% endmacro %}
 {#- RTRIM with every character but `@` leaves the text up to its last `@` -#}
 {% macro after_last_at(x) %}SUBSTR({{ x }}, LENGTH(RTRIM({{ x }}, REPLACE({{ x }}, '@', ''))) + 1){% endmacro %}
