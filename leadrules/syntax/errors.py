@@ -44,6 +44,8 @@ _TOKEN_WORDS = {
     "$END": "the end of the file",
 }
 
+_LITERALS = frozenset({"STRING", "NUMBER", "BOOL", "TIMESTAMP"})
+
 # the form of each statement, shown as help when a line starting with that word does not parse
 FORMS = {
     "model": 'a model is named `model "NAME"`',
@@ -88,8 +90,12 @@ def _word(name: str) -> str:
 
 def _expected_words(names) -> list[str]:
     words: list[str] = []
+    names = set(names)
     if "NUMBER" in names:
-        names = set(names) - {"POINTS", "SIGNED_NUMBER"}  # `+15` is a number too
+        names -= {"POINTS", "SIGNED_NUMBER"}  # `+15` is a number too
+    if _LITERALS <= names:
+        names -= _LITERALS
+        words.append('a value (`"text"`, `12`, `true`, `2026-01-01`)')
     for name in sorted(names, key=lambda n: (n in ("_NL", "$END"), _word(n))):
         w = _word(name)
         if w not in words:

@@ -65,6 +65,13 @@ CASES = [
     ("event v\nv: +1\ntier a 1.5\n", "LR0001", 3, 11, "expected `..`, found the end of the line"),
     ("event v\nfit cap:\n  v: +1\n", "LR0001", 2, 8, "expected a number, found `:`"),
     ('test "t":\n  expect\n', "LR0001", 2, 9, "expected a name, found the end of the line"),
+    (
+        'lead a: text\nfit:\n  a in ["x", y]: +1\n',
+        "LR0001",
+        3,
+        14,
+        'expected a value (`"text"`, `12`, `true`, `2026-01-01`) or `]`, found `y`',
+    ),
 ]
 
 
