@@ -34,6 +34,7 @@ def compile(model: m.Model, options: Options) -> Output:  # noqa: A001 - the tar
 
     vs = verdicts(model)
     score_flows: list[tuple[str, Verdict]] = []
+    scoring_notes: list[str] = []
     if workflows:
         left_out = []
         for v in vs:
@@ -49,6 +50,7 @@ def compile(model: m.Model, options: Options) -> Output:  # noqa: A001 - the tar
     else:
         config, left_out = scoring.lead_scoring(model, vs, names.groups)
         files["lead-scoring.json"] = dump_json(config)
+        scoring_notes = config["notes"]
 
     tier_set_files = []
     tier_notes = []
@@ -90,6 +92,7 @@ def compile(model: m.Model, options: Options) -> Output:  # noqa: A001 - the tar
             property_files=tuple(prop_files),
             tier_set_flows=tuple(tier_set_files),
             tier_notes=tuple(tier_notes),
+            scoring_notes=tuple(scoring_notes),
             tier_flows=tuple(tier_files),
             score_flows=tuple(score_flows),
             left_out=tuple(left_out),

@@ -23,6 +23,7 @@ class Plan:
     property_files: tuple[str, ...]
     tier_set_flows: tuple[str, ...]  # workflows mode
     tier_notes: tuple[str, ...]
+    scoring_notes: tuple[str, ...]  # native mode: where Lead Scoring differs
     tier_flows: tuple[str, ...]
     score_flows: tuple[tuple[str, Verdict], ...]  # workflows mode
     left_out: tuple[Verdict, ...]
@@ -104,6 +105,8 @@ def _native(p: Plan) -> list[str]:
         "the exact path below for the score properties and keep the HubSpot score as an "
         "indicator.",
         "",
+        *[f"- {note}" for note in p.scoring_notes],
+        *([""] if p.scoring_notes else []),
     ]
 
 

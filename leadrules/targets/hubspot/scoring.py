@@ -72,6 +72,18 @@ def lead_scoring(
                     "rules": split[k],
                 }
             )
+    text_ops = ("==", "in", "contains", "starts_with", "ends_with")
+    if any(
+        c.type == "text" and c.op in text_ops
+        for v in verdicts
+        if v not in left_out and v.kind != "none"
+        for c in (v.criteria if v.kind == "attribute" else v.trigger.filter)
+    ):
+        notes.append(
+            "leadrules compares text exactly; HubSpot filters may compare text without "
+            "regard to case, so text rules can match more contacts there when the data "
+            "mixes cases (normalize the case in the data, or use the exact path)"
+        )
     types = {gr["type"] for gr in groups}
     score_type = "COMBINED" if len(types) == 2 else (types.pop() if types else "FIT")
     limit = None
@@ -80,8 +92,8 @@ def lead_scoring(
         limit = hi
         if lo is not None:
             notes.append(
-                f"the lower bound of `clamp {lo}..{hi}` has no HubSpot setting: a "
-                f"contact's HubSpot score can differ from leadrules below {lo}"
+                f"leadrules raises totals below {lo} to {lo} (`clamp {lo}..{hi}`); HubSpot has "
+                "no lower bound setting"
             )
     config = {
         "tool": "HubSpot Lead Scoring (Marketing > Lead scoring); configured in the UI, no API",
