@@ -14,6 +14,7 @@ tuple of the event's property values. One calling convention, so that the common
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import operator
 from collections.abc import Callable
@@ -113,7 +114,7 @@ class Compiler:
             fn = email_domain
         elif e.name == "days_since":
             as_of = self.as_of
-            return lambda x: None if (v := arg(x)) is None else (as_of - v) // _DAY
+            return lambda x: None if (v := arg(x)) is None else days_since(v, as_of)
         else:  # pragma: no cover
             raise TypeError(f"unknown function {e.name}")
         return lambda x: None if (v := arg(x)) is None else fn(v)
@@ -241,12 +242,12 @@ class Compiler:
 
 
 def walk(expr):
-    """Every node of an expression, depth first, in source order."""
+    """Every node of an expression, depth first, in source order (event filters excluded:
+    they are about events, not the lead)."""
     yield expr
-    for f in ("operand", "left", "right", "arg", "value"):
-        child = getattr(expr, f, None)
-        if child is not None and not isinstance(child, (str, int, float, bool, tuple)):
-            if hasattr(child, "__dataclass_fields__"):
-                yield from walk(child)
-    for item in getattr(expr, "items", ()) or ():
+    for name in ("operand", "left", "right", "arg", "value"):
+        child = getattr(expr, name, None)
+        if dataclasses.is_dataclass(child):
+            yield from walk(child)
+    for item in getattr(expr, "items", ()):
         yield from walk(item)

@@ -208,3 +208,38 @@ def test_library_api_scores_and_explains():
     ]
     fired = [r.id for g in results[0].explanation.groups for r in g.rules if r.status == "fired"]
     assert fired == ["fit/1", "fit/4", "fit/8", "engagement/1"]
+
+
+def test_test_command_on_a_file_with_errors_or_without_tests(tmp_path):
+    broken = tmp_path / "broken.lrules"
+    broken.write_text("event visit\nvisti: +1\n")
+    r = cli("test", str(broken))
+    assert r.exit_code == 1
+    assert "unknown" in r.stderr and "visti" in r.stderr
+    empty = tmp_path / "empty.lrules"
+    empty.write_text("event visit\nvisit: +1\ntier any >= 0\n")
+    r = cli("test", str(empty))
+    assert r.exit_code == 0
+    assert r.stdout == "0 passed, 0 failed\n"
+    assert f"note: {empty} has no tests" in r.stderr
+
+
+def test_tier_expectations(tmp_path):
+    model = tmp_path / "m.lrules"
+    model.write_text(
+        "event visit\nvisit: +10\ntier hot >= 10\n"
+        'test "no visit, no tier":\n  expect tier is missing\n  expect tier != hot\n'
+        'test "one visit":\n  event visit\n  expect tier == hot\n  expect score >= 10\n'
+        'test "wrong":\n  event visit 2d ago\n  expect tier is missing\n  expect score < 10\n'
+    )
+    r = cli("test", str(model))
+    assert r.exit_code == 1
+    lines = r.stdout.splitlines()
+    assert [line.split()[0] for line in lines if line[:4] in ("PASS", "FAIL")] == [
+        "PASS",
+        "PASS",
+        "FAIL",
+    ]
+    assert "  expected tier is missing, got hot (line 13)" in lines
+    assert "  expected score < 10, got 10 (line 14)" in lines
+    assert lines[-1] == "2 passed, 1 failed"
