@@ -63,6 +63,7 @@ def command(
     from leadrules.engine import run
     from leadrules.impact import evaluate as ev
     from leadrules.impact.diff import compare
+    from leadrules.impact.gcpause import gc_paused
     from leadrules.impact.outcomes import OutcomeError, read_outcomes
     from leadrules.impact.render_eval import render_json, render_text
 
@@ -76,7 +77,7 @@ def command(
         fail(str(e), EXIT_INPUT)
     except OSError as e:
         fail(f"cannot read {outcomes_path}: {e.strerror}", EXIT_USAGE)
-    with reported():
+    with reported(), gc_paused():
         results = run(model, leads_path, events_path, when, engine=engine)
         others = (
             run(other_model, leads_path, events_path, when, engine=engine) if other_model else None

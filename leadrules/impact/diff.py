@@ -13,17 +13,20 @@ import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from leadrules.engine import DataOptions, LeadResult
 from leadrules.impact.changes import Change, apply_change, changes
+from leadrules.impact.gcpause import gc_paused
 from leadrules.impact.retier import retier, same_scoring
 from leadrules.model import Model
 
 NO_TIER = None  # a lead that matches no tier; JSON null, "(no tier)" in text
 
 
-@dataclass(frozen=True)
-class LeadDiff:
+class LeadDiff(NamedTuple):
+    """One lead under OLD and NEW (a named tuple: a diff holds one per lead, often 10^5+)."""
+
     lead_id: str
     old_score: int
     new_score: int
@@ -35,13 +38,7 @@ class LeadDiff:
         return self.old_tier != self.new_tier
 
     def to_json(self) -> dict:
-        return {
-            "lead_id": self.lead_id,
-            "old_score": self.old_score,
-            "new_score": self.new_score,
-            "old_tier": self.old_tier,
-            "new_tier": self.new_tier,
-        }
+        return self._asdict()
 
 
 @dataclass(frozen=True)
@@ -133,11 +130,12 @@ class Diff:
     def count(self, old: str | None, new: str | None) -> int:
         return next((t.count for t in self.transitions if (t.old, t.new) == (old, new)), 0)
 
-    def to_json(self) -> dict:
-        """The contract's `transitions` and `leads`, plus `tiers`, `shift` and `changes`."""
+    def to_json(self, leads: bool = True) -> dict:
+        """The contract's `transitions` and `leads`, plus `tiers`, `shift` and `changes`.
+        `leads=False` leaves the (long) list of leads empty, for writers that stream it."""
         return {
             "transitions": [t.to_json() for t in self.transitions],
-            "leads": [d.to_json() for d in self.leads],
+            "leads": [d.to_json() for d in self.leads] if leads else [],
             "tiers": list(self.tiers),
             "shift": self.shift.to_json(),
             "changes": [a.to_json() for a in self.attributions],
@@ -165,9 +163,13 @@ def tier_order(old: Sequence[str], new: Sequence[str]) -> tuple[str | None, ...]
     return (*out, NO_TIER)
 
 
-def pair(old: Sequence[LeadResult], new: Sequence[LeadResult]) -> tuple[LeadDiff, ...]:
-    if [r.lead_id for r in old] != [r.lead_id for r in new]:
+def _same_leads(old: Sequence[LeadResult], new: Sequence[LeadResult]) -> None:
+    if len(old) != len(new) or any(a.lead_id != b.lead_id for a, b in zip(old, new, strict=True)):
         raise ValueError("OLD and NEW scored different leads")
+
+
+def pair(old: Sequence[LeadResult], new: Sequence[LeadResult]) -> tuple[LeadDiff, ...]:
+    _same_leads(old, new)
     return tuple(
         LeadDiff(a.lead_id, a.score, b.score, a.tier, b.tier) for a, b in zip(old, new, strict=True)
     )
@@ -219,10 +221,9 @@ def attribute(
     """`alone`: the leads scored by OLD with only `change` applied (None: not applicable)."""
     if alone is None:
         return Attribution(change, None, None)
-    moved = rescored = 0
-    for d in pair(old, alone):
-        moved += d.moved
-        rescored += d.old_score != d.new_score
+    _same_leads(old, alone)
+    moved = sum(1 for a, b in zip(old, alone, strict=True) if a.tier != b.tier)
+    rescored = sum(1 for a, b in zip(old, alone, strict=True) if a.score != b.score)
     return Attribution(change, moved, rescored)
 
 
@@ -268,12 +269,13 @@ def run_diff(
                 return found
         return run(model, leads_path, events_path, as_of, engine=engine, options=options)
 
-    old = score(old_model)
-    new = score(new_model, old_model, old)
-    found = []
-    if attribution:
-        for change in changes(old_model, new_model):
-            variant = apply_change(old_model, new_model, change)
-            alone = None if variant is None else score(variant, old_model, old)
-            found.append(attribute(change, old, alone))
-    return compare(old_model, new_model, old, new, found)
+    with gc_paused():
+        old = score(old_model)
+        new = score(new_model, old_model, old)
+        found = []
+        if attribution:
+            for change in changes(old_model, new_model):
+                variant = apply_change(old_model, new_model, change)
+                alone = None if variant is None else score(variant, old_model, old)
+                found.append(attribute(change, old, alone))
+        return compare(old_model, new_model, old, new, found)

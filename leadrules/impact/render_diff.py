@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from json.encoder import encode_basestring
 
 from leadrules.impact.diff import Attribution, Diff, Shift
 
@@ -187,6 +189,18 @@ def render_markdown(diff: Diff, title: str = "leadrules diff") -> str:
     return "\n".join(out) + "\n"
 
 
+def _lead_lines(diff: Diff) -> Iterator[str]:
+    """`{"lead_id": ..., ...}` per lead, written directly: json.dumps per lead is too slow for
+    hundreds of thousands of leads. Strings go through json's own escaper."""
+    tiers = {t: "null" if t is None else encode_basestring(t) for t in diff.tiers}
+    for d in diff.leads:
+        yield (
+            f'    {{"lead_id": {encode_basestring(d.lead_id)}, "old_score": {d.old_score}, '
+            f'"new_score": {d.new_score}, "old_tier": {tiers[d.old_tier]}, '
+            f'"new_tier": {tiers[d.new_tier]}}}'
+        )
+
+
 def render_json(diff: Diff) -> str:
     """One key per line and one list item (a transition, a lead) per line: compact for hundreds
     of thousands of leads, and readable and diffable line by line."""
@@ -195,8 +209,11 @@ def render_json(diff: Diff) -> str:
         return json.dumps(value, ensure_ascii=False)
 
     parts = []
-    for key, value in diff.to_json().items():
-        if isinstance(value, list) and value and isinstance(value[0], dict):
+    for key, value in diff.to_json(leads=False).items():
+        if key == "leads":
+            items = ",\n".join(_lead_lines(diff))
+            parts.append(f'  "leads": [\n{items}\n  ]' if diff.leads else '  "leads": []')
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
             items = ",\n".join("    " + dump(v) for v in value)
             parts.append(f"  {dump(key)}: [\n{items}\n  ]")
         else:

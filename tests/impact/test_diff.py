@@ -144,3 +144,14 @@ def test_text_and_markdown_on_hand_built_results(models, snapshot):
     diff = compare(*models, OLD, NEW, [b])
     assert render_text(diff) == snapshot(name="text")
     assert render_markdown(diff) == snapshot(name="markdown")
+
+
+def test_the_streamed_json_is_the_json_of_the_diff(models):
+    old = results(("1", 10, "cold"), ('q"uo\\te', 40, "warm"), ("שלום", 70, "SQL"))
+    new = results(("1", 10, "cold"), ('q"uo\\te', 65, "MQL"), ("שלום", 70, None))
+    diff = compare(*models, old, new)
+    text = render_json(diff)
+    assert json.loads(text) == diff.to_json()
+    assert "שלום" in text  # not escaped: the output is UTF-8
+    empty = compare(*models, [], [])
+    assert json.loads(render_json(empty)) == empty.to_json()
