@@ -138,18 +138,16 @@ class JsonlTable(_TextTable):
         line = 0
         try:
             for line, text in enumerate(self._handle, 1):
-                if not text.strip():
-                    continue
                 try:
                     obj = loads(text)
                 except ValueError as e:
-                    yield line, BadRow(f"not valid JSON ({e.args[0].split(':')[0]})")
+                    if text.strip():  # blank lines are skipped
+                        yield line, BadRow(f"not valid JSON ({e.args[0].split(':')[0]})")
                     continue
                 if type(obj) is not dict:
                     yield line, BadRow("expected a JSON object")
                     continue
-                get = obj.get
-                yield line, [get(c) for c in columns]
+                yield line, list(map(obj.get, columns))
         except UnicodeDecodeError:
             raise self._decode_error(line + 1) from None
 
