@@ -130,7 +130,9 @@ def test_tier_flows_enroll_on_the_tier_properties():
 def test_smoove_spec_follows_seed_001(compile_source):
     out = compile_source(SEED, "smoove")
     spec = json.loads(out.files["smoove-spec.json"])
-    assert spec["fields"] == [{"name": "Engagement Score", "type": "number", "holds": "score"}]
+    assert spec["fields"] == [
+        {"name": "Engagement Score", "type": "number", "holds": "score", "syncOnly": False}
+    ]
     assert [(a["rule"], a["runs"], a["actions"][0]["value"]) for a in spec["automations"]] == [
         ("engagement/1", "every_time", 1),
         ("engagement/2", "every_time", 3),
@@ -191,3 +193,13 @@ def test_workflows_mode_sets_range_tiers_from_the_score():
     notes = _json(out, "not-expressible.json")["tiers"]
     assert len(notes) == 1 and notes[0].startswith("tier `sql` is `when fit >= 30")
     assert not any(n.startswith("flows/tier-") for n in compile_file(FIT, "hubspot").files)
+
+
+def test_smoove_fields_no_automation_feeds_are_marked_sync_only():
+    spec = _json(compile_file(FIT, "smoove"), "smoove-spec.json")
+    assert {f["name"]: f["syncOnly"] for f in spec["fields"]} == {
+        "Lead Score": False,
+        "Fit Score": True,
+        "Engagement Score": False,
+        "Bonus Score": False,
+    }

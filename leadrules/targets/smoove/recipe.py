@@ -195,7 +195,7 @@ def render(spec: dict, lang: str) -> str:
             if f["holds"] == "score"
             else w.say("field_group", w.code(groups[0]))
         )
-        rows.append(f"{w.code(f['name'])}: {what}")
+        rows.append(f"{w.code(f['name'])}: {what}" + (w.say("sync_only") if f["syncOnly"] else ""))
     w.items(rows)
     _scoring(w, spec)
     _threshold(w, spec)

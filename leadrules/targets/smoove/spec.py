@@ -182,13 +182,19 @@ def build(model: m.Model, options: Options, diags: list[dg.Diagnostic]) -> dict:
         {"kind": "cap", "text": f"{g.name} cap {g.cap}"} for g in model.groups if g.cap is not None
     ]
     extra = [f for f in group_fields.values() if f != total["name"]]
+    automations = scoring_automations(model, vs, total["name"], group_fields)
+    fed = {a["field"] for auto in automations for a in auto["actions"]}
+    field_list = [
+        {**f, "syncOnly": f["name"] not in fed}
+        for f in [total, *({"name": x, "type": "number", "holds": "group"} for x in extra)]
+    ]
     return {
         "platform": "smoove",
         "model": model.name,
         "source": model.path,
-        "fields": [total, *({"name": f, "type": "number", "holds": "group"} for f in extra)],
+        "fields": field_list,
         "groupFields": group_fields,
-        "automations": scoring_automations(model, vs, total["name"], group_fields),
+        "automations": automations,
         "thresholdAutomations": threshold_automations(model, total["name"], options, diags),
         "segments": segments(model, total["name"]),
         "notExpressible": {

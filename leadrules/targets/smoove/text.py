@@ -13,6 +13,7 @@ EN: dict[str, str] = {
     "fields_p": "In smoove, add one custom field of type *Number* per line:",
     "field_total": "the total score",
     "field_group": "the score of the {} group",
+    "sync_only": " (no automation below adds to it: only the sync in the last section fills it)",
     "scoring_h": "Scoring automations",
     "scoring_p": "One automation per rule. In each one, choose the trigger, add the condition if "
     "there is one, and add the action *Update contact* on the field.",
@@ -75,6 +76,7 @@ HE: dict[str, str] = {
     "fields_p": "ב-smoove, הוסיפו שדה מותאם אישית מסוג *מספר* לכל שורה:",
     "field_total": "הניקוד הכולל",
     "field_group": "הניקוד של הקבוצה {}",
+    "sync_only": " (אף אוטומציה למטה לא מוסיפה לו: רק הסנכרון בסעיף האחרון ממלא אותו)",
     "scoring_h": "אוטומציות ניקוד",
     "scoring_p": "אוטומציה אחת לכל כלל. בכל אחת בחרו את הטריגר, הוסיפו את התנאי אם יש, והוסיפו "
     "את הפעולה *עדכון איש קשר* על השדה.",
