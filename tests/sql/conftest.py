@@ -15,3 +15,15 @@ def pg_server():
         return
     yield server
     server.stop()
+
+
+@pytest.fixture
+def pg(pg_server):
+    """A connection (autocommit) to the session's PostgreSQL server."""
+    from conftest import need
+
+    need(not isinstance(pg_server, Exception), f"PostgreSQL server: {pg_server}")
+    import psycopg
+
+    with psycopg.connect(pg_server.conninfo, autocommit=True) as conn:
+        yield conn

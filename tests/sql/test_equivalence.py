@@ -28,15 +28,6 @@ def load(text: str):
         return leadrules.load(str(path))
 
 
-@pytest.fixture
-def pg(pg_server):
-    need(not isinstance(pg_server, Exception), f"PostgreSQL server: {pg_server}")
-    import psycopg
-
-    with psycopg.connect(pg_server.conninfo, autocommit=True) as conn:
-        yield conn
-
-
 def check(dialect, text, data, conn=None):
     model = load(text)
     leads, events = data
