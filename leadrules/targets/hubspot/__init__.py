@@ -34,37 +34,17 @@ def compile(model: m.Model, options: Options) -> Output:  # noqa: A001 - the tar
 
     vs = verdicts(model)
     score_flows: list[tuple[str, Verdict]] = []
+    tier_set_files: list[str] = []
     scoring_notes: list[str] = []
+    tier_notes: list[str] = []
     if workflows:
-        left_out = []
-        for v in vs:
-            built = flows.score_flow(v, names) if v.kind == "event" else None
-            if built is not None:
-                files[built[0]] = dump_json(built[1])
-                score_flows.append((built[0], v))
-            elif v.kind == "none":
-                left_out.append(v)
-            else:
-                reason = "attribute" if v.kind == "attribute" else "or"
-                left_out.append(Verdict(v.rule, reasons=(reason,)))
+        left_out = _scoring_flows(vs, names, files, score_flows)
+        tier_notes = _tier_setting_flows(model, names, files, tier_set_files)
     else:
         config, left_out = scoring.lead_scoring(model, vs, names.groups)
         files["lead-scoring.json"] = dump_json(config)
         scoring_notes = config["notes"]
 
-    tier_set_files = []
-    tier_notes = []
-    if workflows:
-        for tier in model.tiers:
-            if tier.kind == "range":
-                name, payload = flows.tier_set_flow(tier, names)
-                files[name] = dump_json(payload)
-                tier_set_files.append(name)
-            else:
-                tier_notes.append(
-                    f"tier `{tier.name}` is `when {tier.text}`, a condition the "
-                    "scoring workflows cannot set: sync the tier (the exact path)"
-                )
     tier_files = []
     for auto in model.automations:
         built = flows.tier_flow(auto, model, names, options, diags)
@@ -104,3 +84,36 @@ def compile(model: m.Model, options: Options) -> Output:  # noqa: A001 - the tar
         )
     )
     return Output(files=files, diagnostics=sorted(diags, key=dg.sort_key))
+
+
+def _scoring_flows(vs, names, files: dict[str, str], out: list) -> list[Verdict]:
+    """`--mode workflows`: one flow per event rule into `files` and `out`; returns the rest."""
+    left_out: list[Verdict] = []
+    for v in vs:
+        built = flows.score_flow(v, names) if v.kind == "event" else None
+        if built is not None:
+            files[built[0]] = dump_json(built[1])
+            out.append((built[0], v))
+        elif v.kind == "none":
+            left_out.append(v)
+        else:  # attribute rules, or an event filter with no HubSpot form
+            left_out.append(
+                Verdict(v.rule, reasons=("attribute" if v.kind == "attribute" else "or",))
+            )
+    return left_out
+
+
+def _tier_setting_flows(model: m.Model, names, files: dict[str, str], out: list[str]) -> list[str]:
+    """`--mode workflows`: one tier-setting flow per range tier; returns notes on `when` tiers."""
+    notes = []
+    for tier in model.tiers:
+        if tier.kind == "range":
+            name, payload = flows.tier_set_flow(tier, names)
+            files[name] = dump_json(payload)
+            out.append(name)
+        else:
+            notes.append(
+                f"tier `{tier.name}` is `when {tier.text}`, a condition the "
+                "scoring workflows cannot set: sync the tier (the exact path)"
+            )
+    return notes
