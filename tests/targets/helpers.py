@@ -75,9 +75,11 @@ def validator():
         (d["$id"], Resource.from_contents(d)) for d in docs.values()
     )
 
-    def validate(name: str, instance: object) -> None:
-        schema = docs[name]
+    for schema in docs.values():
         jsonschema.Draft202012Validator.check_schema(schema)
-        jsonschema.Draft202012Validator(schema, registry=registry).validate(instance)
+    validators = {n: jsonschema.Draft202012Validator(d, registry=registry) for n, d in docs.items()}
+
+    def validate(name: str, instance: object) -> None:
+        validators[name].validate(instance)
 
     return validate
