@@ -200,7 +200,7 @@ def _renumber(groups: list[Group]) -> tuple[Group, ...]:
     return tuple(out)
 
 
-def _merged_declarations(old: Model, new: Model) -> dict:
+def merged_declarations(old: Model, new: Model) -> dict:
     """OLD's attributes and event types plus NEW's, so a rule or tier of NEW can be read."""
     attributes = list(old.attributes)
     attributes += [a for a in new.attributes if old.attribute(a.name) is None]
@@ -272,7 +272,7 @@ def _order_names(names: tuple[str, ...], order: tuple[str, ...]) -> list[str]:
 def apply_change(old: Model, new: Model, change: Change) -> Model | None:
     """OLD with `change` (a change from OLD to NEW) applied, or None when the change cannot stand
     alone (a tier of NEW that tests a group OLD lacks)."""
-    decls = _merged_declarations(old, new)
+    decls = merged_declarations(old, new)
     if change.kind == "rule":
         return dataclasses.replace(old, groups=_with_rule(old, new, change), **decls)
     if change.kind == "group":

@@ -18,6 +18,7 @@ from typing import NamedTuple
 from leadrules.engine import DataOptions, LeadResult
 from leadrules.impact.changes import Change, apply_change, changes
 from leadrules.impact.gcpause import gc_paused
+from leadrules.impact.probe import Probe
 from leadrules.impact.retier import retier, same_scoring
 from leadrules.model import Model
 
@@ -258,24 +259,40 @@ def run_diff(
     engine: str = "duckdb",
     options: DataOptions | None = None,
     attribution: bool = True,
+    probe: bool = True,
 ) -> Diff:
+    """Score and compare. With `probe` (the default) the whole diff takes one scoring when no
+    tier tests a lead attribute (see `leadrules.impact.probe`); otherwise OLD, NEW and each
+    change are scored, except what `retier` can derive."""
     from leadrules.engine import run
 
-    def score(model: Model, base: Model | None = None, scored=None) -> list[LeadResult]:
-        """Score `model`; or, when it scores like `base` (already `scored`), only re-tier."""
-        if base is not None and same_scoring(base, model):
-            found = retier(model, scored, as_of)
-            if found is not None:
-                return found
+    def score(model: Model) -> list[LeadResult]:
         return run(model, leads_path, events_path, as_of, engine=engine, options=options)
 
     with gc_paused():
-        old = score(old_model)
-        new = score(new_model, old_model, old)
-        found = []
-        if attribution:
-            for change in changes(old_model, new_model):
-                variant = apply_change(old_model, new_model, change)
-                alone = None if variant is None else score(variant, old_model, old)
-                found.append(attribute(change, old, alone))
-        return compare(old_model, new_model, old, new, found)
+        found = changes(old_model, new_model) if attribution else []
+        variants = [apply_change(old_model, new_model, c) for c in found]
+        plan = Probe.build(old_model, new_model, [v for v in variants if v]) if probe else None
+        if plan is not None:
+            probed = score(plan.model)
+            old = plan.results(old_model, probed, as_of)
+            new = plan.results(new_model, probed, as_of)
+
+            def alone(variant: Model) -> list[LeadResult]:
+                return plan.results(variant, probed, as_of)
+        else:
+            old = score(old_model)
+
+            def alone(variant: Model) -> list[LeadResult]:
+                if same_scoring(old_model, variant):
+                    tiers = retier(variant, old, as_of)
+                    if tiers is not None:
+                        return tiers
+                return score(variant)
+
+            new = alone(new_model)
+        attributions = [
+            attribute(c, old, None if v is None else alone(v))
+            for c, v in zip(found, variants, strict=True)
+        ]
+        return compare(old_model, new_model, old, new, attributions)
