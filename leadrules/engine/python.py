@@ -36,17 +36,18 @@ class Scorer:
         self.plan = Plan(model, as_of)
         self.model = model
         self.only = only
-        self.leads: dict[str, tuple] = {}
+        self.skipped: set[str] = set()  # known leads left out by `only`
         self.states: dict[str, list] = {}  # lead id -> state (see plan.py)
         self.unknown_leads = 0
         self.after_as_of = 0
 
     def add_leads(self, leads: Mapping[str, tuple]) -> None:
-        self.leads.update(leads)
         new = self.plan.new_state
         for lead_id, values in leads.items():
             if self.only is None or lead_id in self.only:
                 self.states[lead_id] = new(values)
+            else:
+                self.skipped.add(lead_id)
 
     def consume(
         self,
@@ -55,7 +56,7 @@ class Scorer:
     ) -> None:
         """The hot loop: one pass over the events, incrementing counters."""
         state_of = self.states.get
-        leads = self.leads
+        skipped = self.skipped
         dispatch = self.plan.dispatch
         as_of = self.plan.as_of
         unknown = after = seen = 0
@@ -66,7 +67,7 @@ class Scorer:
                     tick()
             state = state_of(lead_id)
             if state is None:
-                if lead_id not in leads:
+                if lead_id not in skipped:
                     unknown += 1
                 continue
             if occurred_at > as_of:
