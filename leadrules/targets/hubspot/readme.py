@@ -161,7 +161,15 @@ def _tier_flows(p: Plan) -> list[str]:
         "",
         f"One contact workflow per block, enrolled when `{p.tier_property}` becomes the tier "
         f"(`on enter`) or when `{p.previous_tier_property}` is the tier and `{p.tier_property}` "
-        f"no longer is (`on exit`). `POST {FLOWS}`:",
+        f"no longer is (`on exit`)."
+        + (
+            f" In native mode `{p.tier_property}` is written by the exact path below (the "
+            "sync); a portal that relies on Lead Scoring alone can instead point each "
+            "workflow's enrollment filter at the HubSpot score property and the tier's range."
+            if p.mode == "native"
+            else ""
+        )
+        + f" `POST {FLOWS}`:",
         "",
         *_block([_curl(FLOWS, f) for f in p.tier_flows]),
     ]
