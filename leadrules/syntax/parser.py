@@ -8,11 +8,12 @@ line numbers), so one run reports the errors of several statements.
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 
 from lark import Lark, Token
-from lark.exceptions import UnexpectedInput, VisitError
+from lark.exceptions import UnexpectedInput
 from lark.indenter import DedentError, Indenter
 
 from leadrules import diagnostics as dg
@@ -47,12 +48,12 @@ class _Indenter(Indenter):
 
 
 class _Comments:
-    """A lexer callback collecting the comments held in newline tokens, for the formatter."""
+    """Collects the comments held in newline tokens, for the formatter."""
 
     def __init__(self) -> None:
         self.found: list[tuple[str, int, int]] = []  # (text, line, col)
 
-    def __call__(self, tok: Token) -> Token:
+    def add(self, tok: Token) -> Token:
         if "#" in tok:
             for offset, part in enumerate(str(tok).split("\n")):
                 at = part.find("#")
@@ -62,37 +63,53 @@ class _Comments:
         return tok
 
 
+class _Current:
+    """What one parse collects into: the builder's file path and the comment collector.
+
+    Lark bakes its callbacks into the lexer and the parser once, so they are fixed functions
+    that read this per-parse state; the lock makes concurrent parses take turns.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.comments = _Comments()
+
+    def on_newline(self, tok: Token) -> Token:
+        return self.comments.add(tok)
+
+
+_BUILDER = Builder()
+_CURRENT = _Current()
+
+
 @lru_cache(maxsize=1)
 def lark_parser() -> Lark:
-    """The Lark parser, built once per process; `cache=True` keeps its tables between runs."""
+    """The Lark parser, built once per process; `cache=True` keeps its tables between runs.
+
+    It builds the AST while it parses (`transformer=`): no parse tree, no second pass. Every
+    token is kept for the builder to compute spans, so Lark's position propagation is off.
+    """
     return Lark(
         grammar_path().read_text(encoding="utf-8"),
         parser="lalr",
         lexer="contextual",
         postlex=_Indenter(),
-        propagate_positions=True,
         maybe_placeholders=True,
+        keep_all_tokens=True,
         strict=True,
         cache=True,
-        lexer_callbacks={"_NL": _on_newline},
+        transformer=_BUILDER.callbacks(),
+        lexer_callbacks={"_NL": _CURRENT.on_newline},
     )
 
 
-# Lark's lexer copies its callbacks the first time it runs, so one fixed callback is registered
-# and each parse points it at its own collector.
-_collecting: list[_Comments] = []
-
-
-def _on_newline(tok: Token) -> Token:
-    return _collecting[-1](tok) if _collecting else tok
-
-
-def _parse_tree(text: str, comments: _Comments):
-    _collecting.append(comments)
-    try:
-        return lark_parser().parse(text)
-    finally:
-        _collecting.pop()
+def _parse(text: str, path: str) -> tuple[list, _Comments]:
+    """The statements of `text` and its comments; raises Lark's exceptions and `BadSyntax`."""
+    lark = lark_parser()
+    with _CURRENT.lock:
+        _BUILDER.path = path
+        comments = _CURRENT.comments = _Comments()
+        return lark.parse(text), comments
 
 
 def parse_text(
@@ -109,22 +126,17 @@ def parse_text(
     found: list[dg.Diagnostic] = []
     attempt = source
     while len(found) < MAX_ERRORS:
-        comments = _Comments()
         try:
-            tree = _parse_tree(attempt, comments)
+            stmts, comments = _parse(attempt, path)
         except UnexpectedInput as e:
             diag = errors.to_diagnostic(e, path, attempt)
         except DedentError:
             diag = _dedent_diagnostic(attempt, path)
+        except BadSyntax as e:
+            diag = e.diag
         else:
             if found:
                 break
-            try:
-                stmts = Builder(path).transform(tree)
-            except VisitError as e:
-                if isinstance(e.orig_exc, BadSyntax):
-                    return None, [e.orig_exc.diag]
-                raise
             return ast.File(path, tuple(stmts), _file_comments(comments.found, source)), []
         found.append(diag)
         retry = _blank_statement(attempt, diag.span.line)
