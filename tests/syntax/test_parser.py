@@ -303,3 +303,30 @@ def test_spans_point_at_the_text():
     assert lines[s.line - 1][s.col - 1 : s.end_col - 1] == "size"
     s = rule.points.span
     assert lines[s.line - 1][s.col - 1 : s.end_col - 1] == "+15"
+
+
+def test_each_parse_collects_only_its_own_comments():
+    first, _ = parse_text("# one\nevent a\n", "a.lrules")
+    second, _ = parse_text("event b  # two\n", "b.lrules")
+    third, _ = parse_text("event c\n", "c.lrules")
+    assert [c.text for c in first.comments] == ["# one"]
+    assert [c.text for c in second.comments] == ["# two"]
+    assert third.comments == ()
+    assert second.statements[0].span.path == "b.lrules"
+
+
+def test_parsing_is_safe_from_several_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    sources = {f"f{i}.lrules": f"# file {i}\nevent e{i}\ne{i}: +{i}\n" for i in range(40)}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = dict(
+            zip(
+                sources, pool.map(lambda kv: parse_text(kv[1], kv[0]), sources.items()), strict=True
+            )
+        )
+    for path, (tree, diags) in results.items():
+        i = int(path[1:-7])
+        assert diags == []
+        assert [c.text for c in tree.comments] == [f"# file {i}"]
+        assert {n.span.path for n in nodes(tree.statements)} == {path}
