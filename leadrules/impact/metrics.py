@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -187,11 +188,16 @@ def capacity(items: Sequence[Scored], per_week: float, weeks: float) -> Capacity
     """The lowest score threshold that sends at most `per_week` leads a week to sales, when the
     leads scored arrived evenly over `weeks` weeks."""
     allowed = per_week * weeks
-    scores = sorted({s.score for s in items}, reverse=True)
+    counts = Counter(s.score for s in items)
+    wins = Counter(s.score for s in items if s.converted)
+    positives = sum(wins.values())
     best = previous = None
-    for t in scores:  # descending: the selected count grows as t falls
-        c = cut(f">= {t}", t, items)
-        if c.selected > allowed:
+    selected = caught = 0
+    for t in sorted(counts, reverse=True):  # descending: the selected count grows as t falls
+        selected += counts[t]
+        caught += wins[t]
+        c = Cut(f">= {t}", t, selected, caught, positives)
+        if selected > allowed:
             previous = c
             break
         best = c

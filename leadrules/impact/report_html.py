@@ -4,6 +4,7 @@ script, no font, nothing fetched, so it opens offline and renders the same every
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,7 +37,8 @@ def distribution_chart(ev: Evaluation) -> str:
 
     def shares(scores: list[int]) -> tuple[float, ...]:
         n = len(scores) or 1
-        return tuple(sum(1 for x in scores if a <= x <= b) / n for a, b in bins)
+        counts = Counter(scores)
+        return tuple(sum(c for v, c in counts.items() if a <= v <= b) / n for a, b in bins)
 
     labels = [str(a) if a == b else f"{a}..{b}" for a, b in bins]
     return bars(
