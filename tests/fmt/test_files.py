@@ -1,0 +1,67 @@
+"""Every valid corpus file, example and ugly input: the formatted text (snapshot), formatting
+twice changes nothing, the Model is unchanged, every comment survives in order, and the output
+obeys the layout rules line by line."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from leadrules.check import check
+from leadrules.syntax.parser import parse_text
+from tests.fmt.helpers import INPUTS, corpus_files, file_id, fmt
+
+FILES = corpus_files()
+
+
+def test_the_ugly_inputs_are_there():
+    names = {p.name for p in INPUTS.glob("*.lrules")}
+    assert {"comments.lrules", "semicolons.lrules", "spacing.lrules", "crlf_bom.lrules"} <= names
+
+
+@pytest.mark.parametrize("path", FILES, ids=file_id)
+def test_formatted_text(path, snapshot):
+    assert fmt(path.read_bytes()) == snapshot
+
+
+@pytest.mark.parametrize("path", FILES, ids=file_id)
+def test_idempotent(path):
+    once = fmt(path.read_bytes())
+    assert fmt(once) == once
+
+
+@pytest.mark.parametrize("path", FILES, ids=file_id)
+def test_same_model(path):
+    before = check(path)
+    assert before.model is not None, [d.message for d in before.errors]
+    after = check(path, fmt(path.read_bytes()))
+    assert after.model == before.model
+    assert [d.code for d in after.diagnostics] == [d.code for d in before.diagnostics]
+
+
+@pytest.mark.parametrize("path", FILES, ids=file_id)
+def test_comments_kept_in_order(path):
+    source, _ = parse_text(path.read_bytes(), str(path))
+    formatted, _ = parse_text(fmt(path.read_bytes()), str(path))
+    assert [c.text.rstrip() for c in formatted.comments] == [
+        c.text.rstrip() for c in sorted(source.comments, key=lambda c: (c.line, c.col))
+    ]
+
+
+@pytest.mark.parametrize("path", FILES, ids=file_id)
+def test_layout_rules(path):
+    out = fmt(path.read_bytes())
+    assert out.endswith("\n") and not out.endswith("\n\n")
+    assert "\r" not in out and not out.startswith("\n") and "\n\n\n" not in out
+    for line in out.split("\n"):
+        assert line == line.rstrip(), f"trailing blanks: {line!r}"
+        indent = len(line) - len(line.lstrip(" "))
+        assert indent in (0, 2), f"indentation is 0 or 2 spaces: {line!r}"
+        assert not line.startswith("\t")
+        code = _STRING.sub('""', line).split("#", 1)[0]
+        assert "  " not in code.strip(), f"one space between tokens: {line!r}"
+        assert not re.search(r"[(\[] | [)\],:]", code), f"no space inside brackets: {line!r}"
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
