@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from leadrules import diagnostics as dg
 from leadrules import model as m
-from leadrules.check import blocks
-from leadrules.check.exprs import Bad, Ctx, Resolver, Symbol
+from leadrules.check import blocks, scoring
+from leadrules.check.conds import Resolver
+from leadrules.check.exprs import Bad, Ctx, Symbol
 from leadrules.syntax import ast, printer
 from leadrules.syntax.ast import Span
 
@@ -74,8 +74,8 @@ class Builder:
     def build(self) -> m.Model | None:
         self.collect()
         groups = self.groups()
-        clamp = self.clamp()
-        tiers = self.tiers()
+        clamp = scoring.clamp(self)
+        tiers = scoring.tiers(self)
         autos = blocks.automations(self, tiers)
         tests = blocks.tests(self, groups, tiers)
         name = next((s.name for s in self.root.statements if isinstance(s, ast.ModelDecl)), None)
@@ -337,90 +337,6 @@ class Builder:
                     help="`each E: POINTS` gives points for every event E",
                 )
         return self.res.event_source(inner, Ctx("rule"))
-
-    # -- clamp and tiers
-    def clamp(self):
-        clamps = [s for s in self.statements() if isinstance(s, ast.Clamp)]
-        for extra in clamps[1:]:
-            self.diags.append(
-                dg.make(
-                    "LR0110",
-                    "`clamp` is given twice",
-                    extra.span,
-                    related=((clamps[0].span, "first given here"),),
-                    help="the total score has one clamp; remove one",
-                )
-            )
-        if not clamps:
-            return None
-        c = clamps[0]
-        lo, hi = c.lo.value, c.hi.value
-        if not isinstance(lo, int) or not isinstance(hi, int):
-            self.diags.append(dg.make("LR0304", "clamp bounds are whole numbers", c.span))
-            return None
-        if lo > hi:
-            self.diags.append(
-                dg.make(
-                    "LR0303",
-                    f"clamp {lo}..{hi} is empty",
-                    c.span,
-                    help=f"write the smaller bound first: clamp {hi}..{lo}",
-                )
-            )
-            return None
-        return (lo, hi)
-
-    def tiers(self) -> tuple[m.Tier, ...]:
-        out = []
-        for s in self.statements():
-            if not isinstance(s, ast.Tier):
-                continue
-            if self.symbols.get(s.name.id) is None or self.symbols[s.name.id].node is not s:
-                continue
-            if s.cond is not None:
-                try:
-                    cond = self.res.cond(s.cond, Ctx("tier"))
-                except Bad:
-                    continue
-                out.append(
-                    m.Tier(s.name.id, "when", cond=cond, text=printer.expr(s.cond), loc=loc(s.span))
-                )
-                continue
-            if s.range is not None:
-                lo_v, hi_v = s.range.lo.value, s.range.hi.value
-                if lo_v > hi_v:
-                    self.diags.append(
-                        dg.make(
-                            "LR0303",
-                            f"the range {lo_v}..{hi_v} is empty",
-                            s.range.span,
-                            help=f"write the smaller bound first: {hi_v}..{lo_v}",
-                        )
-                    )
-                    continue
-                lo, hi = math.ceil(lo_v), math.floor(hi_v)
-                text = f"{printer.literal(s.range.lo)}..{printer.literal(s.range.hi)}"
-            else:
-                b = s.bound.value
-                lo, hi = {
-                    "<": (None, math.ceil(b) - 1),
-                    "<=": (None, math.floor(b)),
-                    ">": (math.floor(b) + 1, None),
-                    ">=": (math.ceil(b), None),
-                    "==": (math.ceil(b), math.floor(b)),
-                }.get(s.op, (None, None))
-                if s.op == "!=":
-                    self.diags.append(
-                        dg.make(
-                            "LR0001",
-                            "a tier takes `<`, `<=`, `>`, `>=`, `==` or a range `A..B`",
-                            s.span,
-                        )
-                    )
-                    continue
-                text = f"{s.op} {printer.literal(s.bound)}"
-            out.append(m.Tier(s.name.id, "range", lo=lo, hi=hi, text=text, loc=loc(s.span)))
-        return tuple(out)
 
 
 def _article(kind: str) -> str:

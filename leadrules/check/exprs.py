@@ -1,6 +1,7 @@
 """Expressions: resolve names, check types, lower AST conditions to Model expressions.
 
-`Resolver.cond(expr, ctx)` returns a Model condition (or None after reporting a diagnostic).
+`ValueResolver` resolves names, literals, events and values; `conds.Resolver` adds conditions
+(`Resolver.cond(expr, ctx)` returns a Model condition, or raises `Bad` after a diagnostic).
 Contexts say what a name may mean:
   "rule"  — lead attributes, events and signals, consts;
   "where" — the properties of one event, consts;
@@ -65,7 +66,9 @@ def parse_time(text: str) -> dt.datetime | None:
     return value.astimezone(dt.timezone.utc)
 
 
-class Resolver:
+class ValueResolver:
+    """Names, literals, events and values; `conds.Resolver` adds conditions."""
+
     def __init__(
         self,
         symbols: dict[str, Symbol],
@@ -326,186 +329,6 @@ class Resolver:
         self.error("LR0201", f"`{n.id}` is a {KIND_WORDS[sym.kind]} and has no value here", n.span)
 
     # -- conditions
-    def cond(self, e, ctx: Ctx):
-        if isinstance(e, ast.Paren):
-            return self.cond(e.inner, ctx)
-        if isinstance(e, ast.And):
-            return m.And(tuple(self.cond(i, ctx) for i in e.items))
-        if isinstance(e, ast.Or):
-            return m.Or(tuple(self.cond(i, ctx) for i in e.items))
-        if isinstance(e, ast.Not):
-            return m.Not(self.cond(e.operand, ctx))
-        if isinstance(e, ast.Name):
-            return self.bare_name(e, ctx)
-        if isinstance(e, ast.Where):
-            self._event_pred_allowed(e, ctx)
-            return m.EventCount(self.event_source(e, ctx), ">=", 1, None)
-        if isinstance(e, ast.Within):
-            self._event_pred_allowed(e, ctx)
-            src = self.event_source(e.source, ctx)
-            return m.EventCount(src, ">=", 1, self._duration(e.window))
-        if isinstance(e, ast.NoWithin):
-            self._event_pred_allowed(e, ctx)
-            src = self.event_source(e.source, ctx)
-            return m.EventCount(src, "==", 0, self._duration(e.window))
-        if isinstance(e, ast.NoActivity):
-            self._event_pred_allowed(e, ctx)
-            return m.EventCount(None, "==", 0, self._duration(e.window))
-        if isinstance(e, ast.Count):
-            self._event_pred_allowed(e, ctx)
-            src = self.event_source(e.source, ctx)
-            n = e.n
-            if not (
-                isinstance(n, ast.Literal)
-                and n.type == "number"
-                and isinstance(n.value, int)
-                and n.value >= 0
-            ):
-                self.error(
-                    "LR0305", "the count before `times` must be a whole number, 0 or more", _span(n)
-                )
-            window = self._duration(e.window) if e.window else None
-            return m.EventCount(src, e.op, n.value, window)
-        if isinstance(e, ast.Compare):
-            return self.compare(e, ctx)
-        if isinstance(e, ast.In):
-            return self.in_(e, ctx)
-        if isinstance(e, ast.TextOp):
-            left, lt = self.value(e.left, ctx)
-            right, rt = self.value(e.right, ctx)
-            for side, typ in ((e.left, lt), (e.right, rt)):
-                if typ != "text":
-                    self.error(
-                        "LR0202",
-                        f"`{e.op}` works on text, not on {_a(typ)}",
-                        _span(side),
-                        label=f"this is {_a(typ)}",
-                        help="compare numbers with `==`, `<`, `in A..B`",
-                    )
-            return m.TextOp(e.op, left, right)
-        if isinstance(e, ast.IsMissing):
-            operand, typ = self.value(e.operand, ctx)
-            if typ == "event" or isinstance(operand, (m.GroupScore, m.TotalScore)):
-                self.error(
-                    "LR0201",
-                    "`is missing` tests a lead attribute or an event property",
-                    _span(e.operand),
-                    help="for events, write `no E within D`",
-                )
-            return m.IsMissing(operand, e.present)
-        if isinstance(e, ast.Literal):
-            if e.type == "bool":
-                return m.Const(e.value, "bool")
-            self.error(
-                "LR0204",
-                f"{_a(e.type)} is not a condition",
-                e.span,
-                help="a rule's condition is a comparison, an event or a bool attribute",
-            )
-        self.error(
-            "LR0204",
-            "this is not a condition",
-            _span(e),
-            help="a rule's condition is a comparison, an event or a bool attribute",
-        )
-
-    def bare_name(self, n: ast.Name, ctx: Ctx):
-        value, typ = self.value(n, ctx)
-        if value == "event":
-            self._event_pred_allowed(n, ctx)
-            return m.EventCount(self.event_source(n, ctx), ">=", 1, None)
-        if typ == "bool":
-            return value
-        self.error(
-            "LR0204",
-            f"`{n.id}` is {_a(typ)}, not a condition",
-            n.span,
-            label="not a condition",
-            help=f"compare it: `{n.id} == ...`" if typ != "bool" else "",
-        )
-
-    def compare(self, e: ast.Compare, ctx: Ctx):
-        left, lt = self.value(e.left, ctx)
-        if left == "event":
-            self.error(
-                "LR0201",
-                f"an event is not compared with `{e.op}` alone",
-                _span(e.left),
-                help=f"to count events write `{_name_text(e.left)} {e.op} N times`",
-            )
-        right, rt = self.value(e.right, ctx)
-        if right == "event":
-            self.error("LR0201", "an event is not a value", _span(e.right))
-        if lt != rt:
-            extra = ""
-            if "bool" in (lt, rt):
-                extra = "compare a bool with `true` or `false`, or use it alone as a condition"
-            elif "time" in (lt, rt) and "number" in (lt, rt):
-                extra = "use `days_since(x) > N` to compare a time with a number of days"
-            else:
-                extra = "both sides of a comparison have the same type"
-            self.error(
-                "LR0201",
-                f"cannot compare {_a(lt)} with {_a(rt)}",
-                _span(e),
-                label=f"{lt} {e.op} {rt}",
-                help=extra,
-            )
-        if lt in ("text", "bool") and e.op not in ("==", "!="):
-            self.error(
-                "LR0201",
-                f"{lt} values are compared only with `==` and `!=`",
-                _span(e),
-                help="order text with care: engines sort text differently; use `in [...]`"
-                if lt == "text"
-                else "",
-            )
-        return m.Cmp(e.op, left, right)
-
-    def in_(self, e: ast.In, ctx: Ctx):
-        left, lt = self.value(e.left, ctx)
-        if left == "event":
-            self.error("LR0201", "an event cannot be tested with `in`", _span(e.left))
-        target = e.target
-        if isinstance(target, ast.Range):
-            if lt != "number":
-                self.error(
-                    "LR0201", f"a range `A..B` holds numbers; this is {_a(lt)}", _span(e.left)
-                )
-            lo, hi = target.lo.value, target.hi.value
-            if lo > hi:
-                self.error(
-                    "LR0303",
-                    f"the range {lo}..{hi} is empty",
-                    target.span,
-                    help=f"write the smaller bound first: {hi}..{lo}",
-                )
-            cond = m.InRange(left, lo, hi)
-            return m.Not(cond) if e.negated else cond
-        if isinstance(target, ast.Name):
-            sym = self.symbols.get(target.id)
-            if sym is None:
-                self.unknown("LR0101", "list", target, ("const",))
-            if sym.kind != "const" or not isinstance(sym.node.value, ast.ListLit):
-                self.error(
-                    "LR0201",
-                    f"`{target.id}` is not a list",
-                    target.span,
-                    help="`in` takes a list `[...]`, a range `A..B` or a list const",
-                )
-            _kind, values, vt = self.const_value(target)
-            span = target.span
-        else:
-            values, vt = self.list_values(target)
-            span = target.span
-        if values and vt != lt:
-            self.error(
-                "LR0201",
-                f"cannot look for {_a(lt)} in a list of {vt} values",
-                span,
-                help="the list's values have the type of what is tested",
-            )
-        return m.InList(left, values, lt) if not e.negated else m.Not(m.InList(left, values, lt))
 
 
 def _and(a, b):
@@ -518,10 +341,6 @@ def _and(a, b):
 
 def _a(typ: str) -> str:
     return {"event": "an event", "time": "a time"}.get(typ, f"a {typ}")
-
-
-def _name_text(e) -> str:
-    return e.id if isinstance(e, ast.Name) else "E"
 
 
 def _span(e) -> Span:

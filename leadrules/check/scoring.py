@@ -1,0 +1,102 @@
+"""`clamp` and tiers -> Model: bounds checked, range tiers turned into whole-score bounds."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from leadrules import diagnostics as dg
+from leadrules import model as m
+from leadrules.check.blocks import loc
+from leadrules.check.exprs import Bad, Ctx
+from leadrules.syntax import ast, printer
+
+if TYPE_CHECKING:
+    from leadrules.check.build import Builder
+
+
+def clamp(b: Builder) -> tuple[int, int] | None:
+    """The model's `clamp A..B`, checked: given once, whole numbers, not empty."""
+    clamps = [s for s in b.statements() if isinstance(s, ast.Clamp)]
+    for extra in clamps[1:]:
+        b.diags.append(
+            dg.make(
+                "LR0110",
+                "`clamp` is given twice",
+                extra.span,
+                related=((clamps[0].span, "first given here"),),
+                help="the total score has one clamp; remove one",
+            )
+        )
+    if not clamps:
+        return None
+    c = clamps[0]
+    lo, hi = c.lo.value, c.hi.value
+    if not isinstance(lo, int) or not isinstance(hi, int):
+        b.diags.append(dg.make("LR0304", "clamp bounds are whole numbers", c.span))
+        return None
+    if lo > hi:
+        b.diags.append(
+            dg.make(
+                "LR0303",
+                f"clamp {lo}..{hi} is empty",
+                c.span,
+                help=f"write the smaller bound first: clamp {hi}..{lo}",
+            )
+        )
+        return None
+    return (lo, hi)
+
+
+def tiers(b: Builder) -> tuple[m.Tier, ...]:
+    """The tiers in order: range tiers as whole-score bounds, `when` tiers as conditions."""
+    out = []
+    for s in b.statements():
+        if not isinstance(s, ast.Tier):
+            continue
+        if b.symbols.get(s.name.id) is None or b.symbols[s.name.id].node is not s:
+            continue
+        if s.cond is not None:
+            try:
+                cond = b.res.cond(s.cond, Ctx("tier"))
+            except Bad:
+                continue
+            out.append(
+                m.Tier(s.name.id, "when", cond=cond, text=printer.expr(s.cond), loc=loc(s.span))
+            )
+            continue
+        if s.range is not None:
+            lo_v, hi_v = s.range.lo.value, s.range.hi.value
+            if lo_v > hi_v:
+                b.diags.append(
+                    dg.make(
+                        "LR0303",
+                        f"the range {lo_v}..{hi_v} is empty",
+                        s.range.span,
+                        help=f"write the smaller bound first: {hi_v}..{lo_v}",
+                    )
+                )
+                continue
+            lo, hi = math.ceil(lo_v), math.floor(hi_v)
+            text = f"{printer.literal(s.range.lo)}..{printer.literal(s.range.hi)}"
+        else:
+            bound = s.bound.value
+            lo, hi = {
+                "<": (None, math.ceil(bound) - 1),
+                "<=": (None, math.floor(bound)),
+                ">": (math.floor(bound) + 1, None),
+                ">=": (math.ceil(bound), None),
+                "==": (math.ceil(bound), math.floor(bound)),
+            }.get(s.op, (None, None))
+            if s.op == "!=":
+                b.diags.append(
+                    dg.make(
+                        "LR0001",
+                        "a tier takes `<`, `<=`, `>`, `>=`, `==` or a range `A..B`",
+                        s.span,
+                    )
+                )
+                continue
+            text = f"{s.op} {printer.literal(s.bound)}"
+        out.append(m.Tier(s.name.id, "range", lo=lo, hi=hi, text=text, loc=loc(s.span)))
+    return tuple(out)
