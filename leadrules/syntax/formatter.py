@@ -124,15 +124,20 @@ def _node_item(node, depth: int) -> _Item:
 def _place_comments(items: list[_Item], comments: tuple[ast.Comment, ...]) -> list[_Item]:
     """Attach trailing and inner comments to their items; return items and own-line comments
     merged in source order, each own-line comment with its depth."""
+    ending: dict[int, _Item] = {}  # line -> the last item ending on it
+    inside: dict[int, _Item] = {}  # line -> the last item going on past it
+    for item in items:
+        ending[item.last] = item
+        for n in range(item.first, item.last):
+            inside[n] = item
     free: list[ast.Comment] = []
     for c in sorted(comments, key=lambda c: (c.line, c.col)):
         text = c.text.rstrip()
-        ending = [i for i in items if i.last == c.line and _starts_before(i, c)]
-        inside = [i for i in items if i.first <= c.line < i.last and _starts_before(i, c)]
-        if not c.own_line and ending:
-            ending[-1].trailing = text
-        elif inside:
-            inside[-1].before.append(text)
+        end, within = ending.get(c.line), inside.get(c.line)
+        if not c.own_line and end is not None and _starts_before(end, c):
+            end.trailing = text
+        elif within is not None and _starts_before(within, c):
+            within.before.append(text)
         else:
             free.append(c)
     merged = sorted(
