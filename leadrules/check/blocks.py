@@ -102,18 +102,34 @@ def tests(b: Builder, groups, tiers) -> tuple[m.TestCase, ...]:
     return tuple(out)
 
 
+_TIME_HELP = "write an ISO-8601 date or timestamp: `2026-11-01` or `2026-11-01T09:30:00Z`"
+_EXAMPLES = {
+    "number": "a number, such as `80`",
+    "text": 'text in double quotes, such as `"CEO"`',
+    "bool": "`true` or `false`",
+    "time": "a timestamp, such as `2026-10-01T09:00:00Z`",
+}
+
+
 def _test_error(b: Builder, message: str, span: Span, help: str = "", code: str = "LR0702"):
     b.diags.append(dg.make(code, message, span, help=help))
 
 
 def _typed(b: Builder, value: ast.Literal, typ: str, what: str):
     if value.type != typ:
-        _test_error(b, f"{what} is {typ}; this value is {value.type}", value.span)
+        _test_error(
+            b,
+            f"{what} is declared {typ}, but this value is {value.type}",
+            value.span,
+            help=f"write {_EXAMPLES[typ]}",
+        )
         return None
     if typ == "time":
         t = parse_time(str(value.value))
         if t is None:
-            _test_error(b, f"`{value.value}` is not a valid timestamp", value.span, code="LR0007")
+            _test_error(
+                b, f"`{value.value}` is not a valid timestamp", value.span, _TIME_HELP, "LR0007"
+            )
         return t
     return value.value
 
@@ -133,6 +149,7 @@ def test(b: Builder, s: ast.TestBlock, groups, tiers) -> m.TestCase | None:
                     b,
                     f"`{stmt.value.value}` is not a valid timestamp",
                     stmt.value.span,
+                    _TIME_HELP,
                     code="LR0007",
                 )
             else:
@@ -174,12 +191,24 @@ def test(b: Builder, s: ast.TestBlock, groups, tiers) -> m.TestCase | None:
                     continue
                 if value.id not in [t.name for t in tiers]:
                     hint = b.res.suggest(value.id, ("tier",))
-                    _test_error(b, f"unknown tier `{value.id}`", value.span, hint, code="LR0104")
+                    names = ", ".join(f"`{t.name}`" for t in tiers) or "none"
+                    _test_error(
+                        b,
+                        f"unknown tier `{value.id}`",
+                        value.span,
+                        hint or f"tiers: {names}",
+                        code="LR0104",
+                    )
                     continue
                 expects.append(m.Expectation("tier", stmt.op, value.id, loc(stmt.span)))
             else:
                 if not (isinstance(value, ast.Literal) and value.type == "number"):
-                    _test_error(b, f"`{target}` is a number; expect it with a number", stmt.span)
+                    _test_error(
+                        b,
+                        f"`{target}` is a score: expect it with a number",
+                        stmt.span,
+                        help=f"for example `expect {target} >= 60`",
+                    )
                     continue
                 expects.append(m.Expectation(target, stmt.op, value.value, loc(stmt.span)))
     events = []
@@ -200,17 +229,24 @@ def test(b: Builder, s: ast.TestBlock, groups, tiers) -> m.TestCase | None:
                     b,
                     f"event `{et.name}` has no property `{a.name.id}`",
                     a.name.span,
+                    b.res.suggest(a.name.id, (), tuple(q.name for q in et.props))
+                    or f"its properties: {', '.join(q.name for q in et.props) or 'none'}",
                     code="LR0103",
                 )
                 continue
             props.append((p.name, _typed(b, a.value, p.type, f"`{p.name}`")))
         if ev.times < 1:
-            _test_error(b, "an event happens at least once", ev.span)
+            _test_error(
+                b,
+                f"`{ev.times} times`: a test event happens at least once",
+                ev.span,
+                help="remove the line for no event, or write `1 times` or more",
+            )
         if ev.at is not None:
             at = parse_time(str(ev.at.value))
             if at is None:
                 _test_error(
-                    b, f"`{ev.at.value}` is not a valid timestamp", ev.at.span, code="LR0007"
+                    b, f"`{ev.at.value}` is not a valid timestamp", ev.at.span, _TIME_HELP, "LR0007"
                 )
                 continue
         else:

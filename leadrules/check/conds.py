@@ -144,7 +144,8 @@ class Resolver(ValueResolver):
                 "LR0201",
                 f"{lt} values are compared only with `==` and `!=`",
                 _span(e),
-                help="order text with care: engines sort text differently; use `in [...]`"
+                help="engines order text differently, so leadrules does not; use `==`, "
+                "`in [...]` or `starts_with`"
                 if lt == "text"
                 else "",
             )
