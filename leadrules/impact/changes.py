@@ -13,9 +13,9 @@ import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 
-from leadrules.model import Group, GroupScore, Model, Rule, Tier
+from leadrules.model import Attribute, EventType, Group, GroupScore, Model, Rule, Tier
 
-KINDS = ("rule", "group", "clamp", "tier", "tier order")
+KINDS = ("declaration", "rule", "group", "clamp", "tier", "tier order")
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,19 @@ def rule_changes(old: Model, new: Model) -> list[Change]:
                         other,
                     )
                 )
+            elif _meaning(other) != _meaning(rule):
+                # same text, other meaning: a signal, constant or list it names was redefined
+                out.append(
+                    Change(
+                        "rule",
+                        "changed",
+                        subject,
+                        points_text(rule),
+                        f"{points_text(other)}, redefined",
+                        rule,
+                        other,
+                    )
+                )
         else:
             out.append(Change("rule", "removed", subject, points_text(rule), None, rule, None))
     for key, rules in news.items():
@@ -84,6 +97,38 @@ def rule_changes(old: Model, new: Model) -> list[Change]:
                     None,
                     other,
                 )
+            )
+    return out
+
+
+def _meaning(rule: Rule) -> tuple:
+    return (rule.kind, rule.cond, rule.events, rule.window)
+
+
+def _column(a: Attribute) -> str:
+    return f"{a.type} from {a.column!r}"
+
+
+def _event(e: EventType) -> str:
+    props = ", ".join(f"{p.name}: {p.type}" for p in e.props)
+    return f"({props}) from {e.source!r}"
+
+
+def declaration_changes(old: Model, new: Model) -> list[Change]:
+    """Attributes read from another column, events under another source name or with other
+    property types: the same rules then see other data."""
+    out = []
+    for a in old.attributes:
+        b = new.attribute(a.name)
+        if b is not None and (a.column, a.type) != (b.column, b.type):
+            out.append(
+                Change("declaration", "changed", f"lead {a.name}", _column(a), _column(b), a, b)
+            )
+    for e in old.events:
+        f = new.event(e.name)
+        if f is not None and (e.source, e.props) != (f.source, f.props):
+            out.append(
+                Change("declaration", "changed", f"event {e.name}", _event(e), _event(f), e, f)
             )
     return out
 
@@ -178,7 +223,8 @@ def tier_changes(old: Model, new: Model) -> list[Change]:
 def changes(old: Model, new: Model) -> list[Change]:
     """Every difference that affects scores or tiers, in a stable order."""
     return (
-        rule_changes(old, new)
+        declaration_changes(old, new)
+        + rule_changes(old, new)
         + group_changes(old, new)
         + clamp_changes(old, new)
         + tier_changes(old, new)
@@ -281,6 +327,13 @@ def apply_change(old: Model, new: Model, change: Change) -> Model | None:
             for g in old.groups
         )
         return dataclasses.replace(old, groups=groups, **decls)
+    if change.kind == "declaration":
+        swap = change.new
+        attributes = tuple(swap if a.name == swap.name else a for a in decls["attributes"])
+        events = tuple(swap if e.name == swap.name else e for e in decls["events"])
+        if isinstance(swap, Attribute):
+            return dataclasses.replace(old, attributes=attributes, events=decls["events"])
+        return dataclasses.replace(old, attributes=decls["attributes"], events=events)
     if change.kind == "clamp":
         return dataclasses.replace(old, clamp=change.new, **decls)
     if change.kind == "tier":

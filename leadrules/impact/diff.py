@@ -122,7 +122,7 @@ class Diff:
     transitions: tuple[Transition, ...]
     leads: tuple[LeadDiff, ...]
     shift: Shift
-    attributions: tuple[Attribution, ...]  # most leads moved first
+    attributions: tuple[Attribution, ...] | None  # most leads moved first; None: not measured
 
     @property
     def moved(self) -> tuple[LeadDiff, ...]:
@@ -139,7 +139,9 @@ class Diff:
             "leads": [d.to_json() for d in self.leads] if leads else [],
             "tiers": list(self.tiers),
             "shift": self.shift.to_json(),
-            "changes": [a.to_json() for a in self.attributions],
+            "changes": None
+            if self.attributions is None
+            else [a.to_json() for a in self.attributions],
         }
 
 
@@ -233,12 +235,12 @@ def compare(
     new_model: Model,
     old: Sequence[LeadResult],
     new: Sequence[LeadResult],
-    attributions: Sequence[Attribution] = (),
+    attributions: Sequence[Attribution] | None = (),
 ) -> Diff:
     leads = pair(old, new)
     order = tier_order(old_model.tier_names, new_model.tier_names)
     ranked = sorted(
-        enumerate(attributions),
+        enumerate(attributions or ()),
         key=lambda ia: (-(ia[1].moved if ia[1].moved is not None else -1), ia[0]),
     )
     return Diff(
@@ -246,7 +248,7 @@ def compare(
         transitions=transitions(leads, order),
         leads=leads,
         shift=shift(leads),
-        attributions=tuple(a for _, a in ranked),
+        attributions=None if attributions is None else tuple(a for _, a in ranked),
     )
 
 
@@ -276,10 +278,10 @@ def run_diff(
         if plan is not None:
             probed = score(plan.model)
             old = plan.results(old_model, probed, as_of)
-            new = plan.results(new_model, probed, as_of)
+            new = plan.results(new_model, probed, as_of, base=old)
 
             def alone(variant: Model) -> list[LeadResult]:
-                return plan.results(variant, probed, as_of)
+                return plan.results(variant, probed, as_of, base=old)
         else:
             old = score(old_model)
 
@@ -295,4 +297,4 @@ def run_diff(
             attribute(c, old, None if v is None else alone(v))
             for c, v in zip(found, variants, strict=True)
         ]
-        return compare(old_model, new_model, old, new, attributions)
+        return compare(old_model, new_model, old, new, attributions if attribution else None)

@@ -9,7 +9,8 @@ of these added or taken out (OLD, NEW, OLD with one change applied) follows by a
 sum, cap, total, clamp, and the tiers by the reference interpreter's tier logic (`retier`).
 
 The engine still decides every rule; only caps, clamp and tiers are recomputed here, exactly as
-the language defines them. Tiers that test lead attributes need the data: `Probe.build` then
+the language defines them. Tiers that test lead attributes need the data, and a model that reads
+an attribute or event from other columns than OLD needs its own reading: `Probe.build` then
 returns None and the caller scores each model instead.
 """
 
@@ -22,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from leadrules.engine import LeadResult
-from leadrules.impact.retier import needs_data
+from leadrules.impact.retier import needs_data, reads_like
 from leadrules.model import Group, Model, Rule
 
 
@@ -48,7 +49,7 @@ class Probe:
     @staticmethod
     def build(old: Model, new: Model, variants: Sequence[Model] = ()) -> Probe | None:
         models = (old, new, *variants)
-        if any(needs_data(m) for m in models):
+        if any(needs_data(m) or not reads_like(old, m) for m in models):
             return None
         taken = set(old.group_names) | set(new.group_names)
         prefix = "probe_"
@@ -96,38 +97,34 @@ class Probe:
         return Probe(model, old, index, rule_index, raw_index)
 
     def results(
-        self, model: Model, probed: Sequence[LeadResult], as_of: dt.datetime
+        self,
+        model: Model,
+        probed: Sequence[LeadResult],
+        as_of: dt.datetime,
+        base: Sequence[LeadResult] | None = None,
     ) -> list[LeadResult]:
         """`model`'s results, from the probe's (`model` is OLD with rules of the probe added or
-        taken out, any caps, clamp and tiers)."""
+        taken out, any caps, clamp and tiers).
+
+        `base`: OLD's results, from `results(OLD, ...)`. When `model` differs from OLD in rules
+        only (same groups, caps, clamp and tiers), a lead on which every differing rule scores 0
+        keeps its OLD result, and only the others are computed."""
         from leadrules.engine.plan import Plan
 
         plan = Plan(model, as_of)  # only its tiers are used
-        # per group of `model`: (OLD score index or None, raw index or None, +indexes, -indexes)
-        recipe = []
-        for g in model.groups:
-            old_g = self.old.group(g.name)
-            plus = _keys(g) - _keys(old_g)
-            minus = _keys(old_g) - _keys(g)
-            adds = [self.rule_index[k] for k, n in plus.items() for _ in range(n)]
-            subs = [self.rule_index[k] for k, n in minus.items() for _ in range(n)]
-            if old_g is None:
-                recipe.append((g.name, None, adds, subs, g.cap))
-            elif old_g.cap is None or (not adds and not subs and g.cap == old_g.cap):
-                # the OLD score is the sum itself, or the sum does not change under the same cap
-                same = old_g.cap is not None
-                recipe.append(
-                    (g.name, self.group_index[g.name], adds, subs, None if same else g.cap)
-                )
-            else:
-                recipe.append((g.name, self.raw_index[g.name], adds, subs, g.cap))
+        recipe = [self._recipe(g) for g in model.groups]
         lo, hi = model.clamp if model.clamp is not None else (None, None)
-        out = []
-        for r in probed:
+        names = tuple(g.name for g in model.groups)
+        tiers: dict[tuple[int, ...], str | None] = {}  # group scores -> tier: few distinct
+        differing = sorted({i for _, adds, subs, _ in recipe for i in (*adds, *subs)})
+        sparse = base is not None and self._rules_only(model)
+        out = list(base) if sparse else [None] * len(probed)
+        for n, r in enumerate(probed):
             values = r.groups
-            groups = []
-            total = 0
-            for name, start, adds, subs, cap in recipe:
+            if sparse and not any(values[i][1] for i in differing):
+                continue
+            scores = []
+            for start, adds, subs, cap in recipe:
                 score = 0 if start is None else values[start][1]
                 for i in adds:
                     score += values[i][1]
@@ -135,10 +132,41 @@ class Probe:
                     score -= values[i][1]
                 if cap is not None and score > cap:
                     score = cap
-                groups.append((name, score))
-                total += score
+                scores.append(score)
+            key = tuple(scores)
+            total = sum(scores)
             if lo is not None:
                 total = lo if total < lo else hi if total > hi else total
-            tier = plan.tier_for_scores(dict(groups), total)
-            out.append(LeadResult(r.lead_id, tuple(groups), total, tier))
+            if key in tiers:
+                tier = tiers[key]
+            else:
+                tier = tiers[key] = plan.tier_for_scores(
+                    dict(zip(names, scores, strict=True)), total
+                )
+            out[n] = LeadResult(r.lead_id, tuple(zip(names, scores, strict=True)), total, tier)
         return out
+
+    def _recipe(self, g: Group) -> tuple:
+        """How a group's score follows from the probe: (index of the score to start from or
+        None for 0, indexes to add, indexes to subtract, cap to apply or None)."""
+        old_g = self.old.group(g.name)
+        plus = _keys(g) - _keys(old_g)
+        minus = _keys(old_g) - _keys(g)
+        adds = [self.rule_index[k] for k, n in plus.items() for _ in range(n)]
+        subs = [self.rule_index[k] for k, n in minus.items() for _ in range(n)]
+        if old_g is None:
+            return (None, adds, subs, g.cap)
+        if old_g.cap is None:  # OLD's score is the sum itself
+            return (self.group_index[g.name], adds, subs, g.cap)
+        if not adds and not subs and g.cap == old_g.cap:  # the same capped score
+            return (self.group_index[g.name], adds, subs, None)
+        return (self.raw_index[g.name], adds, subs, g.cap)
+
+    def _rules_only(self, model: Model) -> bool:
+        old = self.old
+        return (
+            model.group_names == old.group_names
+            and all(g.cap == old.group(g.name).cap for g in model.groups)
+            and model.clamp == old.clamp
+            and model.tiers == old.tiers
+        )

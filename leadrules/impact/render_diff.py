@@ -100,7 +100,9 @@ def render_text(diff: Diff) -> str:
     if diff.shift.histogram:
         out += _histogram_lines(diff.shift)
     out += ["", "Changes, by leads moved across tiers (each applied alone to OLD)"]
-    if diff.attributions:
+    if diff.attributions is None:
+        out.append("  not measured (--no-attribution)")
+    elif diff.attributions:
         rows = [["moved", "rescored", "change", ""]]
         rows += [[*_counts(a), a.change.subject, _edit(a)] for a in diff.attributions]
         out += grid(rows, {0, 1})
@@ -162,7 +164,9 @@ def render_markdown(diff: Diff, title: str = "leadrules diff") -> str:
         )
         out.append("")
     out += ["#### Changes", "", "Each change applied alone to the old model.", ""]
-    if diff.attributions:
+    if diff.attributions is None:
+        out.append("Not measured (`--no-attribution`).")
+    elif diff.attributions:
         rows = [["leads moved", "leads rescored", "change", "edit"]]
         rows += [[*_counts(a), f"`{a.change.subject}`", _edit(a)] for a in diff.attributions]
         out += _md_table(rows, {0, 1})

@@ -13,9 +13,27 @@ from leadrules.engine import LeadResult
 from leadrules.model import Attr, Model
 
 
+def reads_like(base: Model, other: Model) -> bool:
+    """Every attribute and event `other` shares with `base` is read from the data the same way
+    (same column and type; same source name, and the same type for each shared property)."""
+    for a in other.attributes:
+        b = base.attribute(a.name)
+        if b is not None and (a.column, a.type) != (b.column, b.type):
+            return False
+    for e in other.events:
+        f = base.event(e.name)
+        if f is None:
+            continue
+        if e.source != f.source:
+            return False
+        if any((q := f.prop(p.name)) is not None and q.type != p.type for p in e.props):
+            return False
+    return True
+
+
 def same_scoring(a: Model, b: Model) -> bool:
     """Every lead gets the same group scores and total under `a` and `b`."""
-    return a.groups == b.groups and a.clamp == b.clamp
+    return a.groups == b.groups and a.clamp == b.clamp and reads_like(a, b)
 
 
 def _nodes(expr):

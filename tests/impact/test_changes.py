@@ -153,3 +153,49 @@ def test_a_tier_that_tests_a_group_old_lacks_cannot_stand_alone(tmp_path):
     found = {c.subject: c for c in changes(old, new)}
     assert apply_change(old, new, found["tier top"]) is None
     assert apply_change(old, new, found["bonus: a"]) is not None
+
+
+def test_a_redefined_signal_or_constant_changes_rules_with_the_same_text(tmp_path):
+    text = (
+        "lead email: text\nevent page_view(url: text)\nsignal pricing = page_view where url "
+        'contains "/pricing"\nconst personal = ["gmail.com"]\npricing: +15\n'
+        "domain(email) in personal: -10\ntier t >= 0\n"
+    )
+    old = model(tmp_path, text, "a.lrules")
+    new = model(
+        tmp_path,
+        text.replace('"/pricing"', '"/plans"').replace(
+            '["gmail.com"]', '["gmail.com", "yahoo.com"]'
+        ),
+        "b.lrules",
+    )
+    assert _summary(changes(old, new)) == [
+        ("rule", "changed", "default: pricing", "+15", "+15, redefined"),
+        ("rule", "changed", "default: domain(email) in personal", "-10", "-10, redefined"),
+    ]
+
+
+def test_reading_another_column_is_a_change(tmp_path):
+    text = 'lead role: text\nevent demo(kind: text)\nrole == "CEO": +5\ndemo: +1\ntier t >= 0\n'
+    old = model(tmp_path, text, "a.lrules")
+    new = model(
+        tmp_path,
+        text.replace("lead role: text", 'lead role: text from "Job Title"').replace(
+            "event demo(kind: text)", 'event demo(kind: text) from "Demo Booked"'
+        ),
+        "b.lrules",
+    )
+    found = changes(old, new)
+    assert _summary(found) == [
+        ("declaration", "changed", "lead role", "text from 'role'", "text from 'Job Title'"),
+        (
+            "declaration",
+            "changed",
+            "event demo",
+            "(kind: text) from 'demo'",
+            "(kind: text) from 'Demo Booked'",
+        ),
+    ]
+    variant = apply_change(old, new, found[0])
+    assert variant.attribute("role").column == "Job Title"
+    assert variant.event("demo").source == "demo"

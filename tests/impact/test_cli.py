@@ -120,3 +120,22 @@ def test_evaluate_leaves_out_leads_without_outcome(tmp_path):
     assert (data["leads"], data["without_outcome"], data["unknown_leads"]) == (2, 10, 1)
     assert data["roc_auc"] == 1.0
     assert "10 scored leads have no outcome" in result.stderr
+
+
+def test_no_attribution_says_so():
+    text = invoke("diff", B2B, V2, *DATA_ARGS, "--engine", "python", "--no-attribution").stdout
+    assert "  not measured (--no-attribution)\n" in text
+    data = json.loads(
+        invoke(
+            "diff",
+            B2B,
+            V2,
+            *DATA_ARGS,
+            "--engine",
+            "python",
+            "--no-attribution",
+            "--format",
+            "json",
+        ).stdout
+    )
+    assert data["changes"] is None

@@ -57,6 +57,11 @@ def data(tmp_path_factory):
 
 # (text in combos.lrules, replacements) — each a change a reviewer could propose
 EDITS = [
+    (
+        'signal pricing_page_visit = page_view where url contains "/pricing"',
+        ['signal pricing_page_visit = page_view where url contains "/p"'],
+    ),
+    ("lead authority: text", ['lead authority: text from "budget_confirmed"']),
     ("  pricing_page_visit within 30d: +10", ["  pricing_page_visit within 30d: +25", ""]),
     ("  webinar_signup within 30d: +15", ["  webinar_signup within 30d: -5", ""]),
     (
