@@ -1,18 +1,19 @@
 """The default engine: the compiled DuckDB SQL, run in-process over CSV, JSON Lines or Parquet.
 
-1. DuckDB reads each file as text columns, and views type them exactly as the Python readers do
-   (`leadrules/data/values.py`): the same number, bool and ISO-8601 forms, empty means missing.
-2. One validation pass per file (before anything is scored) looks for malformed rows and
-   duplicate lead ids, and counts what the interpreter notes on stderr (events of unknown leads,
-   of undeclared types, after the as-of).
+1. DuckDB reads each file with the declared types (a number column as DOUBLE, a time as
+   TIMESTAMPTZ...), empty text as missing, into temporary tables: one parse of each file.
+2. Before anything is scored, a validation pass over those tables looks for missing keys, event
+   types and times, duplicate lead ids, malformed JSON properties, and counts what the
+   interpreter notes on stderr (events of unknown leads, of undeclared types, after the as-of).
 3. The views of the SQL target, compiled for DuckDB with the as-of baked in, score every lead in
    one pass over the events.
 
-When the validation pass finds a problem (a malformed row, a duplicate id, a file DuckDB cannot
-parse, a timestamp form DuckDB does not read), the run goes to the reference interpreter: it
-reports the first bad row with its file and line (or, with `--skip-bad-rows`, reports each one
-and scores the rest). So a bad file fails with the same message on both engines, and a good file
-gives the same rows.
+When DuckDB cannot read a cell as its type, or the validation pass finds a problem, the run goes
+to the reference interpreter: it reports the first bad row with its file and line (or, with
+`--skip-bad-rows`, reports each one and scores the rest). So a bad file fails with the same
+message on both engines, and a good file gives the same rows. (A value form that DuckDB reads
+and Python would not, such as the bool `t`, is the one place the engines can differ: DuckDB
+accepts it.)
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def run_duckdb(
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET preserve_insertion_order = false")
         return _run(con, model, leads_path, events_path, as_of, options, report)
     finally:
         con.close()
@@ -88,7 +90,7 @@ def _run(con, model, leads_path, events_path, as_of, options, report) -> list[Le
     from leadrules.targets import Options
     from leadrules.targets.sql import queries
 
-    leads = Source.open(con, leads_path, [options.lead_key, *(a.column for a in model.attributes)])
+    leads = Source.open(con, leads_path, _lead_columns(model, options))
     events = Source.open(con, events_path, _event_columns(model, options))
     _leads_view(con, model, leads, options)
     notes = _events_view(con, model, events, as_of, options, leads_path)
@@ -97,59 +99,66 @@ def _run(con, model, leads_path, events_path, as_of, options, report) -> list[Le
     rows = con.execute(q.scores).fetchall()
     for note in notes:
         report(note)
-    n = len(model.groups)
+    names = [g.name for g in model.groups]
+    n = len(names)
+    # group sums and the score are integers in SQL: Python ints, as the interpreter's
     return [
-        LeadResult(
-            row[0],
-            tuple((g.name, int(v)) for g, v in zip(model.groups, row[1 : n + 1], strict=False)),
-            int(row[n + 1]),
-            row[n + 2],
-        )
+        LeadResult(row[0], tuple(zip(names, row[1 : n + 1], strict=True)), row[n + 1], row[n + 2])
         for row in rows
     ]
 
 
-# ---- reading files as text columns ------------------------------------------------------
+# ---- reading files, typed by the declarations ---------------------------------------------
+
+DUCK_TYPES = {"number": "DOUBLE", "text": "VARCHAR", "bool": "BOOLEAN", "time": "TIMESTAMPTZ"}
 
 
 @dataclass(frozen=True)
 class Source:
+    """A file as a relation with one column per wanted column present (named c0, c1...), read
+    by DuckDB with the declared types: a cell DuckDB cannot read as its type fails the read, and
+    the run goes to the interpreter, which reports it with its line."""
+
     path: str
-    relation: str  # a subquery with one VARCHAR column per wanted column present in the file
+    relation: str
     columns: dict[str, str]  # file column -> its SQL name in `relation`
-    any_column: bool  # JSON Lines: an absent key is a missing value, not a missing column
 
     @staticmethod
-    def open(con, path: str, wanted: list[str]) -> Source:
+    def open(con, path: str, wanted: dict[str, str]) -> Source:
+        """`wanted`: file column -> leadrules type (text for keys and event types)."""
         fmt = data_format(path)
-        wanted = list(dict.fromkeys(wanted))
         name = _string(path)
         if fmt == "jsonl":
             cols = {c: f"c{i}" for i, c in enumerate(wanted)}
-            spec = ", ".join(f"{_string(c)}: 'VARCHAR'" for c in wanted)
+            spec = ", ".join(f"{_string(c)}: '{DUCK_TYPES[t]}'" for c, t in wanted.items())
             select = ", ".join(f"{_ident(c)} AS {cols[c]}" for c in wanted)
             relation = (
                 f"(SELECT {select} FROM read_json({name}, format = 'newline_delimited', "
                 f"columns = {{{spec}}}))"
             )
-            return Source(path, relation, cols, True)
+            return Source(path, relation, cols)
         if fmt == "csv":
             header = _csv_header(path)
-            types = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
+            cols: dict[str, str] = {}
+            for i, column in enumerate(header):
+                cols.setdefault(column, f"c{i}")
+            position = {alias: column for column, alias in cols.items()}
+            types = ", ".join(
+                f"'c{i}': '{DUCK_TYPES[wanted.get(position.get(f'c{i}'), 'text')]}'"
+                for i in range(len(header))
+            )
             relation = (
                 f"read_csv({name}, header = true, auto_detect = false, delim = ',', "
                 f"quote = '\"', escape = '\"', columns = {{{types}}})"
             )
-            cols: dict[str, str] = {}
-            for i, column in enumerate(header):
-                cols.setdefault(column, f"c{i}")
-            return Source(path, relation, cols, False)
-        present = [
-            r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({name})").fetchall()
-        ]
+            return Source(path, relation, cols)
+        described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({name})").fetchall()
+        present = {row[0] for row in described}
         cols = {c: f"c{i}" for i, c in enumerate(wanted) if c in present}
-        select = ", ".join(f"CAST({_ident(c)} AS VARCHAR) AS {a}" for c, a in cols.items()) or "1"
-        return Source(path, f"(SELECT {select} FROM read_parquet({name}))", cols, False)
+        select = ", ".join(
+            f"CAST({_ident(c)} AS {DUCK_TYPES[wanted[c]]}) AS {a}" for c, a in cols.items()
+        )
+        return Source(path, f"(SELECT {select or '1'} FROM read_parquet({name}))", cols)
 
     def require(self, column: str, needed_by: str, hint: str = "") -> str:
         """The column's SQL, or the DataError the Python readers raise for a missing column."""
@@ -171,7 +180,16 @@ def _csv_header(path: str) -> list[str]:
     return [h.strip() for h in header]
 
 
-# ---- typing text as the Python readers do ------------------------------------------------
+def typed(v: str, typ: str) -> str:
+    """A value as the interpreter sees it: empty text is missing, times are UTC."""
+    if typ == "text":
+        return f"NULLIF({v}, '')"
+    if typ == "time":
+        return f"CAST({v} AS TIMESTAMP)"
+    return v
+
+
+# ---- typing text as the Python readers do (event properties in one JSON column) ----------
 
 
 def convert(v: str, typ: str) -> str:
@@ -215,24 +233,33 @@ def _leads_view(con, model: m.Model, src: Source, options: DataOptions) -> None:
     cols = {}
     for a in model.attributes:
         cols.setdefault(a.column, (src.require(a.column, declaration(a)), a.type))
-    problems = [f"{key} IS NULL OR {key} = ''"] + [bad(v, t) for v, t in cols.values()]
     n_bad, n_dup = con.execute(
-        f"SELECT count_if({' OR '.join(problems)}), count(*) - count(DISTINCT {key}) "
+        f"SELECT count_if({key} IS NULL OR {key} = ''), count(*) - count(DISTINCT {key}) "
         f"FROM {src.relation}"
     ).fetchone()
     if n_bad or n_dup:
         raise Problem(src.path)
-    select = [f"{key} AS lead_id"] + [
-        f"{convert(v, t)} AS {_ident(c)}" for c, (v, t) in cols.items()
-    ]
-    con.execute(f"CREATE TEMP VIEW leads AS SELECT {', '.join(select)} FROM {src.relation}")
+    select = [f"{key} AS lead_id"]
+    select += [f"{typed(v, t)} AS {_ident(c)}" for c, (v, t) in cols.items()]
+    con.execute(f"CREATE TEMP TABLE leads AS SELECT {', '.join(select)} FROM {src.relation}")
 
 
-def _event_columns(model: m.Model, options: DataOptions) -> list[str]:
-    wanted = [options.lead_key, options.event_column, options.time_column]
+def _lead_columns(model: m.Model, options: DataOptions) -> dict[str, str]:
+    wanted = {options.lead_key: "text"}
+    for a in model.attributes:
+        wanted.setdefault(a.column, a.type)
+    return wanted
+
+
+def _event_columns(model: m.Model, options: DataOptions) -> dict[str, str]:
+    wanted = {options.lead_key: "text", options.event_column: "text", options.time_column: "time"}
     if options.properties_column:
-        return [*wanted, options.properties_column]
-    return [*wanted, *(p.name for e in model.events for p in e.props)]
+        wanted.setdefault(options.properties_column, "text")
+        return wanted
+    for e in model.events:
+        for p in e.props:
+            wanted.setdefault(p.name, p.type)
+    return wanted
 
 
 def _events_view(
@@ -252,7 +279,7 @@ def _events_view(
     blob = options.properties_column and src.require(
         options.properties_column, "--properties-column"
     )
-    props: dict[str, tuple[str, str, list[str]]] = {}  # name -> (text SQL, type, its event types)
+    props: dict[str, tuple[str, str, list[str]]] = {}  # name -> (SQL, type, its event types)
     for event in model.events:
         for p in event.props:
             if blob:
@@ -261,39 +288,53 @@ def _events_view(
                 text = src.require(p.name, f"the property `{p.name}` of {event_declaration(event)}")
             props.setdefault(p.name, (text, p.type, []))[2].append(event.source)
 
-    def among(sources) -> str:
-        return f"{kind} IN ({', '.join(_string(s) for s in dict.fromkeys(sources)) or 'NULL'})"
+    def among(sources) -> str:  # on the typed rows, whose type column is `event`
+        return f"event IN ({', '.join(_string(s) for s in dict.fromkeys(sources)) or 'NULL'})"
 
     declared = among(e.source for e in model.events)
+    # one pass types the rows into a table and flags the bad ones
+    cols = [f"{key} AS lead_id", f"{kind} AS event", f"{typed(time, 'time')} AS occurred_at"]
+    raw, raw_names = [], []
     problems = [
-        f"{key} IS NULL OR {key} = ''",
-        f"{kind} IS NULL OR {kind} = ''",
-        f"{declared} AND ({time} IS NULL OR trim({time}, {SPACE}) = '' OR {bad(time, 'time')})",
+        "lead_id IS NULL OR lead_id = ''",
+        "event IS NULL OR event = ''",
+        f"{declared} AND occurred_at IS NULL",
     ]
-    if blob:  # checked first: json_extract_string fails on text that is not JSON
+    for name, (sql, t, owners) in props.items():
+        cols.append(f"{convert(sql, t) if blob else typed(sql, t)} AS {_ident(name)}")
+        if blob and t != "text":
+            raw_names.append(_ident("raw_" + name))
+            raw.append(f"{sql} AS {raw_names[-1]}")
+            problems.append(f"{among(owners)} AND {bad(raw_names[-1], t)}")
+    if blob:  # json_extract_string fails on text that is not JSON: check the object first
+        raw_names.append("raw_json")
+        raw.append(f"{blob} AS raw_json")
         with_props = among(e.source for e in model.events if e.props)
-        problems.append(
-            f"{with_props} AND {blob} IS NOT NULL AND trim({blob}, {SPACE}) <> '' "
-            f"AND NOT coalesce(json_type(try_cast({blob} AS JSON)) = 'OBJECT', FALSE)"
+        problems.insert(
+            0,
+            f"{with_props} AND raw_json IS NOT NULL AND trim(raw_json, {SPACE}) <> '' "
+            "AND NOT coalesce(json_type(try_cast(raw_json AS JSON)) = 'OBJECT', FALSE)",
         )
-    checked = f"(SELECT *, {' OR '.join(f'({p})' for p in problems)} AS bad FROM {src.relation})"
-    prop_bad = (
-        " OR ".join(f"({among(owners)} AND {bad(text, t)})" for text, t, owners in props.values())
-        or "FALSE"
+    is_bad = " OR ".join(f"({p})" for p in problems)
+    exclude = f" EXCLUDE ({', '.join(raw_names)})" if raw_names else ""
+    con.execute(
+        f"CREATE TEMP TABLE events_typed AS SELECT *{exclude}, ({is_bad}) AS bad, "
+        f"{declared} AS declared FROM (SELECT {', '.join(cols + raw)} FROM {src.relation})"
     )
     as_of_sql = f"TIMESTAMP '{timestamp_text(as_of)}'"
-    known = f"{key} IN (SELECT lead_id FROM leads)"
-    ok = f"NOT bad AND {declared}"
+    known = "lead_id IN (SELECT lead_id FROM leads)"
+    ok = "NOT bad AND declared"
     n_bad, unknown, after, ignored = con.execute(
-        f"SELECT count_if(bad OR (NOT bad AND ({prop_bad}))), count_if({ok} AND NOT {known}), "
-        f"count_if({ok} AND {known} AND {convert(time, 'time')} > {as_of_sql}), "
-        f"histogram({kind}) FILTER (WHERE NOT bad AND NOT {declared}) FROM {checked}"
+        f"SELECT count_if(bad), count_if({ok} AND NOT {known}), "
+        f"count_if({ok} AND {known} AND occurred_at > {as_of_sql}), "
+        "histogram(event) FILTER (WHERE NOT bad AND NOT declared) FROM events_typed"
     ).fetchone()
     if n_bad:
         raise Problem(src.path)
-    cols = [f"{key} AS lead_id", f"{kind} AS event", f"{convert(time, 'time')} AS occurred_at"]
-    cols += [f"{convert(text, t)} AS {_ident(name)}" for name, (text, t, _o) in props.items()]
-    con.execute(f"CREATE TEMP VIEW events AS SELECT {', '.join(cols)} FROM {src.relation}")
+    con.execute(
+        "CREATE TEMP VIEW events AS SELECT * EXCLUDE (bad, declared) FROM events_typed "
+        "WHERE declared"
+    )
     counts = SimpleNamespace(unknown_leads=unknown, after_as_of=after)
     return notes(counts, Counter(dict(ignored or {})), leads_path)
 

@@ -39,22 +39,23 @@ WORDS = [
 ROLE_COLUMN = "Role \"quoted\" 'col'"  # lead role: text from "..."
 BUY_SOURCE = 'Buy it\'s "now" \\ %'  # event buy from "..."
 
+
+def lit(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
 HEADER = f"""model "generated"
 
 lead size: number
-lead role: text from {'"' + ROLE_COLUMN.replace(chr(92), chr(92) * 2).replace('"', chr(92) + '"') + '"'}
+lead role: text from {lit(ROLE_COLUMN)}
 lead email: text
 lead vip: bool
 lead signup: time
 
 event view(url: text, n: number)
 event click
-event buy(amount: number) from {'"' + BUY_SOURCE.replace(chr(92), chr(92) * 2).replace('"', chr(92) + '"') + '"'}
+event buy(amount: number) from {lit(BUY_SOURCE)}
 """
-
-
-def lit(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 words = st.sampled_from(WORDS)

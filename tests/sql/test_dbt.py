@@ -40,19 +40,27 @@ def load_tables(db: Path, model, leads_path: str, events_path: str) -> None:
     con.execute(f"CREATE TABLE leads (lead_id VARCHAR{', ' + cols if cols else ''})")
     marks = ", ".join("?" * (len(model.attributes) + 1))
     naive = [
-        [v.astimezone(dt.timezone.utc).replace(tzinfo=None) if isinstance(v, dt.datetime) else v
-         for v in values] for values in leads.values()]
-    con.executemany(f"INSERT INTO leads VALUES ({marks})",
-                    [(k, *v) for k, v in zip(leads, naive, strict=True)])
+        [
+            v.astimezone(dt.timezone.utc).replace(tzinfo=None) if isinstance(v, dt.datetime) else v
+            for v in values
+        ]
+        for values in leads.values()
+    ]
+    con.executemany(
+        f"INSERT INTO leads VALUES ({marks})", [(k, *v) for k, v in zip(leads, naive, strict=True)]
+    )
     props = list(dict.fromkeys((p.name, p.type) for e in model.events for p in e.props))
     pcols = "".join(f', "{n}" {TYPES[t]}' for n, t in props)
-    con.execute(f"CREATE TABLE events (lead_id VARCHAR, event VARCHAR, occurred_at TIMESTAMP{pcols})")
+    con.execute(
+        f"CREATE TABLE events (lead_id VARCHAR, event VARCHAR, occurred_at TIMESTAMP{pcols})"
+    )
     rows = []
     for lead_id, kind, at, values in EventReader(model, events_path, DataOptions(), bad):
         event = model.events[kind]
         named = dict(zip((p.name for p in event.props), values, strict=True))
-        rows.append((lead_id, event.source, at.replace(tzinfo=None),
-                     *(named.get(n) for n, _t in props)))
+        rows.append(
+            (lead_id, event.source, at.replace(tzinfo=None), *(named.get(n) for n, _t in props))
+        )
     con.executemany(f"INSERT INTO events VALUES ({', '.join('?' * (3 + len(props)))})", rows)
     con.close()
 
@@ -73,10 +81,17 @@ def test_dbt_build_gives_the_interpreters_scores(name, tmp_path):
         (project / rel).write_text(content, encoding="utf-8")
     (tmp_path / "profiles.yml").write_text(
         f"leadrules:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        f"      path: '{db}'\n      threads: 1\n", encoding="utf-8")
+        f"      path: '{db}'\n      threads: 1\n",
+        encoding="utf-8",
+    )
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    done = subprocess.run([dbt, "build", "--project-dir", str(project), "--profiles-dir",
-                           str(tmp_path)], capture_output=True, text=True, env=env, timeout=300)
+    done = subprocess.run(
+        [dbt, "build", "--project-dir", str(project), "--profiles-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "PASS=" in done.stdout and "ERROR=0" in done.stdout
 

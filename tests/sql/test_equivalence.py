@@ -7,7 +7,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import need
 from hypothesis import HealthCheck, given, settings
 from sql import engines
 from sql.gen import AS_OF, datasets, models

@@ -8,7 +8,7 @@ from sql import engines
 from sql.gen import AS_OF, BUY_SOURCE
 from sql.test_equivalence import load
 
-EVIL = ["'); DROP TABLE leads; --", "{{ 7 * 7 }}", "a\\'b", "%_%", "\\", "x\ny", "\"; --"]
+EVIL = ["'); DROP TABLE leads; --", "{{ 7 * 7 }}", "a\\'b", "%_%", "\\", "x\ny", '"; --']
 
 
 def rules() -> str:
@@ -24,8 +24,10 @@ def rules() -> str:
 
 LEADS = [{"lead_id": str(i), "role": s, "email": s} for i, s in enumerate(EVIL, 1)]
 LEADS.append({"lead_id": "99", "role": "A\\'B"})
-EVENTS = [{"lead_id": str(i), "event": "view", "url": "x" + s, "occurred_at": AS_OF}
-          for i, s in enumerate(EVIL, 1)]
+EVENTS = [
+    {"lead_id": str(i), "event": "view", "url": "x" + s, "occurred_at": AS_OF}
+    for i, s in enumerate(EVIL, 1)
+]
 EVENTS.append({"lead_id": "1", "event": BUY_SOURCE, "occurred_at": AS_OF, "amount": 1})
 
 

@@ -28,19 +28,28 @@ def test_every_example_in_every_dialect(name, dialect, snapshot):
     statements = [s for s in sqlglot.parse(text, read=dialect) if s is not None]
     created = [s.this.sql(dialect=dialect) for s in statements if isinstance(s, sqlglot.exp.Create)]
     assert [c.strip('"`').lower() for c in created] == [
-        "lead_score_points", "lead_scores", "lead_score_rules"]
+        "lead_score_points",
+        "lead_scores",
+        "lead_score_rules",
+    ]
     assert text == snapshot
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_without_as_of_the_engine_clock_is_used_and_the_sql_still_parses(dialect):
-    text = sql_for("b2b_saas.lrules", dialect, properties_column="props",
-                   leads_table="crm.Leads Table", events_table='"raw"."Events"')
+    text = sql_for(
+        "b2b_saas.lrules",
+        dialect,
+        properties_column="props",
+        leads_table="crm.Leads Table",
+        events_table='"raw"."Events"',
+    )
     sqlglot.parse(text, read=dialect)
     assert "2026" not in text
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_output_is_byte_identical_for_the_same_input(dialect):
-    assert sql_for("combos.lrules", dialect, as_of=AS_OF) == sql_for("combos.lrules", dialect,
-                                                                    as_of=AS_OF)
+    assert sql_for("combos.lrules", dialect, as_of=AS_OF) == sql_for(
+        "combos.lrules", dialect, as_of=AS_OF
+    )

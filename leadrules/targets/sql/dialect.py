@@ -1,9 +1,9 @@
 """Dialects: Jinja2 macro files with dbt-style dispatch.
 
-`templates/macros/default.sql` defines every macro the compiler calls; `templates/macros/<dialect>.sql`
-overrides only what differs. `Dialect(name).<macro>(...)` finds the dialect's macro first, then the
-default one, and macros call each other through the same dispatcher (`sql.<macro>`), so an
-override in a dialect is seen by the default macros too.
+`templates/macros/default.sql` defines every macro the compiler calls;
+`templates/macros/<dialect>.sql` overrides only what differs. `Dialect(name).<macro>(...)`
+finds the dialect's macro first, then the default one, and macros call each other through the
+same dispatcher (`sql.<macro>`), so an override in a dialect is seen by the default macros too.
 """
 
 from __future__ import annotations
