@@ -106,7 +106,7 @@ def groups(draw, spec: Spec) -> list:
         out.append(rule(draw, spec))
     if any(isinstance(s, list) for s in out):
         spec.groups.append("default")
-    return out
+    return draw(st.permutations(out))  # top-level rules before, between or after groups
 
 
 def tiers(draw, spec: Spec) -> list[list[str]]:
