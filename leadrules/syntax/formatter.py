@@ -55,21 +55,6 @@ def format_text(text: str | bytes, path: str = "<input>") -> Formatted:
     return Formatted(out, [])
 
 
-def statements(tree: ast.File) -> list:
-    """The file's statements, one per `;`-separated part.
-
-    Defensive: the parser may hand back a `;`-joined top-level line as one node holding its
-    statements (a Lark tree with `.children`); it is flattened here.
-    """
-    out: list = []
-    for s in tree.statements:
-        if hasattr(s, "children") and not hasattr(s, "span"):
-            out.extend(c for c in s.children if c is not None)
-        else:
-            out.append(s)
-    return out
-
-
 # ---- layout --------------------------------------------------------------------
 
 
@@ -89,7 +74,7 @@ class _Item:
 
 
 def layout(tree: ast.File, source: str) -> str:
-    items = _code_items(statements(tree))
+    items = _code_items(tree.statements)
     items = _place_comments(items, tree.comments)
     lines = source.split("\n")
     out: list[str] = []
@@ -105,7 +90,7 @@ def layout(tree: ast.File, source: str) -> str:
     return "\n".join(out) + "\n" if out else ""
 
 
-def _code_items(stmts: list) -> list[_Item]:
+def _code_items(stmts) -> list[_Item]:
     items = []
     for s in stmts:
         if isinstance(s, _BLOCKS):
@@ -192,7 +177,7 @@ def _verify(tree: ast.File, out: str, path: str) -> None:
         first = diags[0] if diags else None
         where = f" (line {first.span.line}: {first.message})" if first else ""
         raise FormatterBug(f"the formatted text of {path} does not parse{where}")
-    if statements(again) != statements(tree):
+    if again.statements != tree.statements:
         raise FormatterBug(f"formatting {path} would change what it means")
     if sorted(c.text.rstrip() for c in again.comments) != sorted(
         c.text.rstrip() for c in tree.comments

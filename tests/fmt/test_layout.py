@@ -200,7 +200,7 @@ def test_fractional_points_stay_fractional_so_the_error_stays():
 
 def test_printer_keeps_rule_labels_stable():
     tree = formatter.parse_text("lead a: number\n( a>1 )and not a  ==2:+3\n")[0]
-    rule = formatter.statements(tree)[1]
+    rule = tree.statements[1]
     assert printer.rule_head(rule) == "(a > 1) and not a == 2"
     assert printer.rule(rule) == "(a > 1) and not a == 2: +3"
 
