@@ -25,7 +25,7 @@ def read_leads(model, path: str, lead_key: str, bad: BadRows) -> dict[str, tuple
     table = open_table(path, [lead_key, *(a.column for a in attrs)])
     try:
         key_index = require(table, lead_key, "the lead key", " (choose another with --lead-key)")
-        slots = [(require(table, a.column, declaration(a)), CONVERTERS[a.type], a) for a in attrs]
+        slots = [(require(table, a.column, declaration(a)), _converter(a), a) for a in attrs]
         leads: dict[str, tuple] = {}
         first_line: dict[str, int] = {}
         unit = table.unit
@@ -53,6 +53,21 @@ def read_leads(model, path: str, lead_key: str, bad: BadRows) -> dict[str, tuple
         return leads
     finally:
         table.close()
+
+
+def _converter(attr):
+    """The attribute's converter; text values are shared between leads (`country` takes a few
+    distinct values over a million leads), so that memory follows the distinct values."""
+    convert = CONVERTERS[attr.type]
+    if attr.type != "text":
+        return convert
+    shared: dict[str, str] = {}
+
+    def convert_text(raw):
+        value = convert(raw)
+        return value if value is None else shared.setdefault(value, value)
+
+    return convert_text
 
 
 def _convert(row, slots, path, line, unit, bad: BadRows) -> tuple | None:
