@@ -25,7 +25,7 @@ def data(tmp_path_factory):
     """300 seeded random leads for combos.lrules, so caps, clamp and every tier are reached."""
     rng = random.Random(6)
     folder = tmp_path_factory.mktemp("combos")
-    leads = ["lead_id,budget_confirmed,authority,need_confirmed,timeline_days"]
+    leads = ["lead_id,budget_confirmed,authority,need_confirmed,timeline_days,job_title"]
     events = []
     for i in range(300):
         leads.append(
@@ -36,6 +36,7 @@ def data(tmp_path_factory):
                     rng.choice(["Decision Maker", "budget holder", "Intern", ""]),
                     rng.choice(["true", "false", ""]),
                     str(rng.randint(10, 200)),
+                    rng.choice(["Decision Maker", "Intern"]),
                 ]
             )
         )
@@ -61,7 +62,7 @@ EDITS = [
         'signal pricing_page_visit = page_view where url contains "/pricing"',
         ['signal pricing_page_visit = page_view where url contains "/p"'],
     ),
-    ("lead authority: text", ['lead authority: text from "budget_confirmed"']),
+    ("lead authority: text", ['lead authority: text from "job_title"']),
     ("  pricing_page_visit within 30d: +10", ["  pricing_page_visit within 30d: +25", ""]),
     ("  webinar_signup within 30d: +15", ["  webinar_signup within 30d: -5", ""]),
     (
