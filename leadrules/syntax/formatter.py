@@ -22,7 +22,7 @@ returning text that means something else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 
 from leadrules import diagnostics as dg
 from leadrules.syntax import ast, printer
@@ -177,9 +177,24 @@ def _verify(tree: ast.File, out: str, path: str) -> None:
         first = diags[0] if diags else None
         where = f" (line {first.span.line}: {first.message})" if first else ""
         raise FormatterBug(f"the formatted text of {path} does not parse{where}")
-    if again.statements != tree.statements:
+    if _strict(again.statements) != _strict(tree.statements):
         raise FormatterBug(f"formatting {path} would change what it means")
     if sorted(c.text.rstrip() for c in again.comments) != sorted(
         c.text.rstrip() for c in tree.comments
     ):
         raise FormatterBug(f"formatting {path} would lose or change a comment")
+
+
+def _strict(node) -> object:
+    """An AST as nested tuples compared strictly: `4.0` is not `4`, `-0.0` is not `0.0` (the
+    nodes' own `==` says they are equal, and a float where a whole number is due is an error)."""
+    if is_dataclass(node):
+        return (
+            type(node).__name__,
+            *(_strict(getattr(node, f.name)) for f in fields(node) if f.compare),
+        )
+    if isinstance(node, (tuple, list)):
+        return tuple(_strict(x) for x in node)
+    if isinstance(node, float):
+        return ("float", repr(node))
+    return (type(node).__name__, node)

@@ -220,3 +220,11 @@ def test_the_safety_net_refuses_to_lose_a_comment(monkeypatch):
     monkeypatch.setattr(formatter, "_place_comments", lambda items, comments: items)
     with pytest.raises(FormatterBug, match="comment"):
         format_text("lead a: bool  # keep me\n")
+
+
+def test_the_safety_net_tells_a_float_from_a_whole_number(monkeypatch):
+    monkeypatch.setattr(
+        printer, "number", lambda v: str(int(v)) if isinstance(v, float) else str(v)
+    )
+    with pytest.raises(FormatterBug, match="change what it means"):
+        format_text("lead a: number\na > 2.0: +1\n")
