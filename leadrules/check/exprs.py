@@ -340,7 +340,7 @@ def _and(a, b):
 
 
 def _a(typ: str) -> str:
-    return {"event": "an event", "time": "a time", "text": "text"}.get(typ, f"a {typ}")
+    return {"event": "an event", "time": "a time"}.get(typ, f"a {typ}")
 
 
 def _span(e) -> Span:
