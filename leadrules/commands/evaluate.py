@@ -62,7 +62,7 @@ def command(
     precision and recall at the tier thresholds, the converted leads scored lowest."""
     from leadrules.engine import run
     from leadrules.impact import evaluate as ev
-    from leadrules.impact.diff import compare
+    from leadrules.impact.diff import compare, score_models
     from leadrules.impact.gcpause import gc_paused
     from leadrules.impact.outcomes import OutcomeError, read_outcomes
     from leadrules.impact.render_eval import render_json, render_text
@@ -78,10 +78,15 @@ def command(
     except OSError as e:
         fail(f"cannot read {outcomes_path}: {e.strerror}", EXIT_USAGE)
     with reported(), gc_paused():
-        results = run(model, leads_path, events_path, when, engine=engine)
-        others = (
-            run(other_model, leads_path, events_path, when, engine=engine) if other_model else None
-        )
+        if other_model is None:
+            results, others = run(model, leads_path, events_path, when, engine=engine), None
+        else:  # one scoring for both when the probe can (see `leadrules diff`)
+            results, (others,) = score_models(
+                model,
+                [other_model],
+                lambda m: run(m, leads_path, events_path, when, engine=engine),
+                when,
+            )
     if capacity is not None and weeks is None:
         weeks = ev.weeks_between(ev.first_event(events_path, "occurred_at", when), when)
     found = ev.evaluate(model, results, outcomes, capacity, weeks)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -252,6 +252,36 @@ def compare(
     )
 
 
+def score_models(
+    old_model: Model,
+    models: Sequence[Model | None],
+    score: Callable[[Model], list[LeadResult]],
+    as_of,
+    probe: bool = True,
+) -> tuple[list[LeadResult], list[list[LeadResult] | None]]:
+    """OLD's results and each model's (None stays None), each model a variant of OLD (NEW, or
+    OLD with one change). With `probe`, one call of `score` when no tier tests a lead attribute
+    (see `leadrules.impact.probe`); otherwise one per model, except what `retier` derives."""
+    present = [m for m in models if m is not None]
+    plan = Probe.build(old_model, present[0], present[1:]) if probe and present else None
+    if plan is not None:
+        probed = score(plan.model)
+        old = plan.results(old_model, probed, as_of)
+        return old, [
+            None if m is None else plan.results(m, probed, as_of, base=old) for m in models
+        ]
+    old = score(old_model)
+
+    def alone(model: Model) -> list[LeadResult]:
+        if same_scoring(old_model, model):
+            tiers = retier(model, old, as_of)
+            if tiers is not None:
+                return tiers
+        return score(model)
+
+    return old, [None if m is None else alone(m) for m in models]
+
+
 def run_diff(
     old_model: Model,
     new_model: Model,
@@ -263,9 +293,7 @@ def run_diff(
     attribution: bool = True,
     probe: bool = True,
 ) -> Diff:
-    """Score and compare. With `probe` (the default) the whole diff takes one scoring when no
-    tier tests a lead attribute (see `leadrules.impact.probe`); otherwise OLD, NEW and each
-    change are scored, except what `retier` can derive."""
+    """Score OLD, NEW and (with `attribution`) OLD with each change alone; compare."""
     from leadrules.engine import run
 
     def score(model: Model) -> list[LeadResult]:
@@ -274,27 +302,6 @@ def run_diff(
     with gc_paused():
         found = changes(old_model, new_model) if attribution else []
         variants = [apply_change(old_model, new_model, c) for c in found]
-        plan = Probe.build(old_model, new_model, [v for v in variants if v]) if probe else None
-        if plan is not None:
-            probed = score(plan.model)
-            old = plan.results(old_model, probed, as_of)
-            new = plan.results(new_model, probed, as_of, base=old)
-
-            def alone(variant: Model) -> list[LeadResult]:
-                return plan.results(variant, probed, as_of, base=old)
-        else:
-            old = score(old_model)
-
-            def alone(variant: Model) -> list[LeadResult]:
-                if same_scoring(old_model, variant):
-                    tiers = retier(variant, old, as_of)
-                    if tiers is not None:
-                        return tiers
-                return score(variant)
-
-            new = alone(new_model)
-        attributions = [
-            attribute(c, old, None if v is None else alone(v))
-            for c, v in zip(found, variants, strict=True)
-        ]
+        old, (new, *alone) = score_models(old_model, [new_model, *variants], score, as_of, probe)
+        attributions = [attribute(c, old, a) for c, a in zip(found, alone, strict=True)]
         return compare(old_model, new_model, old, new, attributions if attribution else None)
