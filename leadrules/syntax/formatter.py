@@ -23,6 +23,7 @@ returning text that means something else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cache
 
 from leadrules import diagnostics as dg
 from leadrules.syntax import ast, printer
@@ -188,13 +189,16 @@ def _verify(tree: ast.File, out: str, path: str) -> None:
 def _strict(node) -> object:
     """An AST as nested tuples compared strictly: `4.0` is not `4`, `-0.0` is not `0.0` (the
     nodes' own `==` says they are equal, and a float where a whole number is due is an error)."""
-    if is_dataclass(node):
-        return (
-            type(node).__name__,
-            *(_strict(getattr(node, f.name)) for f in fields(node) if f.compare),
-        )
     if isinstance(node, (tuple, list)):
         return tuple(_strict(x) for x in node)
+    names = _compared_fields(type(node))
+    if names is not None:
+        return (type(node).__name__, *(_strict(getattr(node, n)) for n in names))
     if isinstance(node, float):
         return ("float", repr(node))
     return (type(node).__name__, node)
+
+
+@cache
+def _compared_fields(cls: type) -> tuple[str, ...] | None:
+    return tuple(f.name for f in fields(cls) if f.compare) if is_dataclass(cls) else None
