@@ -144,6 +144,7 @@ class Builder:
                                 "LR0111",
                                 f"`{p.name.id}` is a keyword and cannot name a property",
                                 p.name.span,
+                                help=f"choose another name, such as `{p.name.id}_value`",
                             )
                         )
                         continue
@@ -262,7 +263,12 @@ class Builder:
         v = lit.value
         if not isinstance(v, int) or v <= 0:
             self.diags.append(
-                dg.make(code, f"{what} must be a whole number above 0, not {v}", lit.span)
+                dg.make(
+                    code,
+                    f"{what} must be a whole number above 0, not {v}",
+                    lit.span,
+                    help="write a whole number above 0, such as `cap 50`",
+                )
             )
             return None
         return v

@@ -50,7 +50,10 @@ class Resolver(ValueResolver):
                 and n.value >= 0
             ):
                 self.error(
-                    "LR0305", "the count before `times` must be a whole number, 0 or more", _span(n)
+                    "LR0305",
+                    "the count before `times` must be a whole number, 0 or more",
+                    _span(n),
+                    help="for example `page_view >= 3 times`",
                 )
             window = self._duration(e.window) if e.window else None
             return m.EventCount(src, e.op, n.value, window)
@@ -123,7 +126,12 @@ class Resolver(ValueResolver):
             )
         right, rt = self.value(e.right, ctx)
         if right == "event":
-            self.error("LR0201", "an event is not a value", _span(e.right))
+            self.error(
+                "LR0201",
+                "an event is not a value",
+                _span(e.right),
+                help="count events with `E >= N times`; compare attributes with values",
+            )
         if lt != rt:
             extra = ""
             if "bool" in (lt, rt):
@@ -154,12 +162,20 @@ class Resolver(ValueResolver):
     def in_(self, e: ast.In, ctx: Ctx):
         left, lt = self.value(e.left, ctx)
         if left == "event":
-            self.error("LR0201", "an event cannot be tested with `in`", _span(e.left))
+            self.error(
+                "LR0201",
+                "an event cannot be tested with `in`",
+                _span(e.left),
+                help="filter events with `E where PROP in [...]`",
+            )
         target = e.target
         if isinstance(target, ast.Range):
             if lt != "number":
                 self.error(
-                    "LR0201", f"a range `A..B` holds numbers; this is {_a(lt)}", _span(e.left)
+                    "LR0201",
+                    f"a range `A..B` holds numbers; this is {_a(lt)}",
+                    _span(e.left),
+                    help='test text with `in ["a", "b"]`',
                 )
             lo, hi = target.lo.value, target.hi.value
             if lo > hi:

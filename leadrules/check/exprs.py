@@ -238,7 +238,12 @@ class ValueResolver:
             out = "number" if e.func == "days_since" else "text"
             return m.Func(e.func, arg, out), out
         if isinstance(e, (ast.ListLit, ast.Range)):
-            self.error("LR0201", "a list or range can only follow `in`", _span(e))
+            self.error(
+                "LR0201",
+                "a list or range can only follow `in`",
+                _span(e),
+                help="write `x in [...]` or `x in A..B`",
+            )
         if isinstance(e, ast.Where):
             self.error(
                 "LR0209",
@@ -263,7 +268,12 @@ class ValueResolver:
             if sym is not None and sym.kind == "const":
                 kind, val, typ = self.const_value(n)
                 if kind == "list":
-                    self.error("LR0201", f"`{n.id}` is a list; use it after `in`", n.span)
+                    self.error(
+                        "LR0201",
+                        f"`{n.id}` is a list; use it after `in`",
+                        n.span,
+                        help=f"write `x in {n.id}`",
+                    )
                 return val, typ
             names = tuple(p.name for p in ctx.event.props)
             hint = self.suggest(n.id, ("const",), names)
@@ -313,7 +323,12 @@ class ValueResolver:
         if sym.kind == "const":
             kind, val, typ = self.const_value(n)
             if kind == "list":
-                self.error("LR0201", f"`{n.id}` is a list; use it after `in`", n.span)
+                self.error(
+                    "LR0201",
+                    f"`{n.id}` is a list; use it after `in`",
+                    n.span,
+                    help=f"write `x in {n.id}`",
+                )
             return val, typ
         if sym.kind == "group":
             if ctx.kind != "tier":
@@ -326,7 +341,13 @@ class ValueResolver:
             return m.GroupScore(n.id), "number"
         if sym.kind in ("event", "signal"):
             return "event", sym.kind
-        self.error("LR0201", f"`{n.id}` is a {KIND_WORDS[sym.kind]} and has no value here", n.span)
+        self.error(
+            "LR0201",
+            f"`{n.id}` is a {KIND_WORDS[sym.kind]} and has no value here",
+            n.span,
+            help="tiers are tested with `tier == NAME` in tests; conditions read attributes, "
+            "events, consts and (in tiers) group scores",
+        )
 
     # -- conditions
 

@@ -33,7 +33,14 @@ def clamp(b: Builder) -> tuple[int, int] | None:
     c = clamps[0]
     lo, hi = c.lo.value, c.hi.value
     if not isinstance(lo, int) or not isinstance(hi, int):
-        b.diags.append(dg.make("LR0304", "clamp bounds are whole numbers", c.span))
+        b.diags.append(
+            dg.make(
+                "LR0304",
+                "clamp bounds are whole numbers",
+                c.span,
+                help="scores are integers: `clamp 0..100`",
+            )
+        )
         return None
     if lo > hi:
         b.diags.append(
@@ -94,6 +101,7 @@ def tiers(b: Builder) -> tuple[m.Tier, ...]:
                         "LR0001",
                         "a tier takes `<`, `<=`, `>`, `>=`, `==` or a range `A..B`",
                         s.span,
+                        help="for scores other than N, write two tiers or a `when` tier",
                     )
                 )
                 continue
