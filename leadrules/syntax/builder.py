@@ -98,6 +98,8 @@ class BadSyntax(Exception):
 
 def unescape(raw: str, span: Span) -> str:
     body = raw[1:-1]
+    if "\\" not in body:
+        return body
     out = []
     i = 0
     while i < len(body):
@@ -286,7 +288,7 @@ class Builder:
     # -- literals
     def _number(self, tok: Token) -> ast.Literal:
         text = str(tok)
-        if sum(ch.isdigit() for ch in text) > MAX_DIGITS:
+        if len(text) - (text[0] in "+-") - ("." in text) > MAX_DIGITS:  # digits only
             raise BadSyntax(
                 "LR0007",
                 f"this number has more than {MAX_DIGITS} digits",
