@@ -217,14 +217,15 @@ def _gh_escape(text: str, prop: bool = False) -> str:
 
 
 def render_github(diags) -> str:
+    """GitHub Actions workflow commands, in exactly the form CLI.md gives:
+    `::error file=PATH,line=L,col=C::MESSAGE` (the message starts with the code)."""
     out = []
     for d in diags:
         s = d.span
         kind = "error" if d.is_error else "warning"
         msg = f"[{d.code}] {d.message}" + (f" (help: {d.help})" if d.help else "")
         out.append(
-            f"::{kind} file={_gh_escape(s.path, True)},line={s.line},col={s.col},"
-            f"endLine={s.end_line},endColumn={s.end_col},title={d.code}::{_gh_escape(msg)}"
+            f"::{kind} file={_gh_escape(s.path, True)},line={s.line},col={s.col}::{_gh_escape(msg)}"
         )
     return "\n".join(out) + ("\n" if out else "")
 

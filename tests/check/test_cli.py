@@ -98,12 +98,12 @@ def test_json_format_of_a_clean_file_is_an_empty_list(files):
 def test_github_format(files):
     out = run("check", "--format", "github", "bad.lrules", "warn.lrules")
     assert out.exit_code == 1
-    lines = out.stdout.splitlines()
-    assert lines[0].startswith("::error file=bad.lrules,line=4,col=3,")
-    assert lines[0].endswith(
-        "::[LR0101] unknown name `sise` (help: did you mean `size`? (declared at bad.lrules:1))"
-    )
-    assert lines[1].startswith("::warning file=warn.lrules,line=2,col=6,")
+    assert out.stdout.splitlines() == [
+        "::error file=bad.lrules,line=4,col=3::[LR0101] unknown name `sise` "
+        "(help: did you mean `size`? (declared at bad.lrules:1))",
+        "::warning file=warn.lrules,line=2,col=6::[LR0602] lead attribute `unused` is never "
+        "used (help: remove it, or use it in a rule)",
+    ]
 
 
 def test_many_files_report_all(files):

@@ -44,6 +44,5 @@ def test_a_span_past_the_end_of_its_line_gets_one_caret():
 def test_github_escapes_properties_and_newlines():
     d = dg.make("LR0101", "bad\nname", Span("a,b:c.lrules", 2, 3, 2, 4), help="50% sure")
     assert dg.render_github([d]) == (
-        "::error file=a%2Cb%3Ac.lrules,line=2,col=3,endLine=2,endColumn=4,title=LR0101::"
-        "[LR0101] bad%0Aname (help: 50%25 sure)\n"
+        "::error file=a%2Cb%3Ac.lrules,line=2,col=3::[LR0101] bad%0Aname (help: 50%25 sure)\n"
     )
