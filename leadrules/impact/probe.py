@@ -106,22 +106,51 @@ class Probe:
         """`model`'s results, from the probe's (`model` is OLD with rules of the probe added or
         taken out, any caps, clamp and tiers).
 
-        `base`: OLD's results, from `results(OLD, ...)`. When `model` differs from OLD in rules
-        only (same groups, caps, clamp and tiers), a lead on which every differing rule scores 0
-        keeps its OLD result, and only the others are computed."""
+        `base`: OLD's results, from `results(OLD, ...)`. When `model` has OLD's groups, caps and
+        clamp, a lead on which every differing rule scores 0 keeps OLD's group scores and total
+        (and OLD's result object, when the tiers are OLD's too); only the others are computed."""
         from leadrules.engine.plan import Plan
 
         plan = Plan(model, as_of)  # only its tiers are used
         recipe = [self._recipe(g) for g in model.groups]
         lo, hi = model.clamp if model.clamp is not None else (None, None)
         names = tuple(g.name for g in model.groups)
-        tiers: dict[tuple[int, ...], str | None] = {}  # group scores -> tier: few distinct
+        memo: dict[tuple, str | None] = {}  # group scores -> tier: few distinct
+
+        def tier_of(groups: tuple, total: int) -> str | None:
+            found = memo.get(groups, memo)
+            if found is memo:
+                found = memo[groups] = plan.tier_for_scores(dict(groups), total)
+            return found
+
+        if all(
+            start == i and not adds and not subs and cap is None
+            for i, (start, adds, subs, cap) in enumerate(recipe)
+        ):
+            # OLD's own groups, as the probe scored them: take them as they are
+            k = len(recipe)
+            out = []
+            for r in probed:
+                groups = r.groups[:k]
+                total = sum(v for _, v in groups)
+                if lo is not None:
+                    total = lo if total < lo else hi if total > hi else total
+                out.append(LeadResult(r.lead_id, groups, total, tier_of(groups, total)))
+            return out
         differing = sorted({i for _, adds, subs, _ in recipe for i in (*adds, *subs)})
-        sparse = base is not None and self._rules_only(model)
-        out = list(base) if sparse else [None] * len(probed)
+        sparse = base is not None and self._same_shape(model)
+        same_tiers = model.tiers == self.old.tiers
+        out: list = []
+        append = out.append
         for n, r in enumerate(probed):
             values = r.groups
-            if sparse and not any(values[i][1] for i in differing):
+            if sparse and not any([values[i][1] for i in differing]):
+                b = base[n]
+                append(
+                    b
+                    if same_tiers
+                    else LeadResult(b.lead_id, b.groups, b.score, tier_of(b.groups, b.score))
+                )
                 continue
             scores = []
             for start, adds, subs, cap in recipe:
@@ -133,17 +162,11 @@ class Probe:
                 if cap is not None and score > cap:
                     score = cap
                 scores.append(score)
-            key = tuple(scores)
             total = sum(scores)
             if lo is not None:
                 total = lo if total < lo else hi if total > hi else total
-            if key in tiers:
-                tier = tiers[key]
-            else:
-                tier = tiers[key] = plan.tier_for_scores(
-                    dict(zip(names, scores, strict=True)), total
-                )
-            out[n] = LeadResult(r.lead_id, tuple(zip(names, scores, strict=True)), total, tier)
+            groups = tuple(zip(names, scores, strict=True))
+            append(LeadResult(r.lead_id, groups, total, tier_of(groups, total)))
         return out
 
     def _recipe(self, g: Group) -> tuple:
@@ -162,11 +185,11 @@ class Probe:
             return (self.group_index[g.name], adds, subs, None)
         return (self.raw_index[g.name], adds, subs, g.cap)
 
-    def _rules_only(self, model: Model) -> bool:
+    def _same_shape(self, model: Model) -> bool:
+        """`model` has OLD's groups, caps and clamp (its rules and tiers may differ)."""
         old = self.old
         return (
             model.group_names == old.group_names
             and all(g.cap == old.group(g.name).cap for g in model.groups)
             and model.clamp == old.clamp
-            and model.tiers == old.tiers
         )
