@@ -24,7 +24,7 @@ from leadrules.impact.cli_support import data_options, model_loader, reported, w
 @click.option(
     "--no-attribution",
     is_flag=True,
-    help="Skip scoring each change alone (one extra scoring per change).",
+    help="Do not measure what each change does alone.",
 )
 @click.option(
     "--title", default="leadrules diff", show_default=True, help="Heading of the markdown output."
