@@ -195,7 +195,7 @@ def test_a_file_the_checker_rejects_is_still_formatted():
 
 def test_fractional_points_stay_fractional_so_the_error_stays():
     # points must be whole: formatting must not turn the error into a valid `-4`
-    assert fmt("lead a: bool\na: -4.0\n") == "lead a: bool\na: -4.0\n"
+    assert fmt("lead a: bool\na: -4.0\nnot a: 1.5\n") == "lead a: bool\na: -4.0\nnot a: +1.5\n"
 
 
 def test_printer_keeps_rule_labels_stable():
