@@ -9,8 +9,9 @@ import re
 import pytest
 
 from leadrules.check import check
+from leadrules.syntax.formatter import format_text
 from leadrules.syntax.parser import parse_text
-from tests.fmt.helpers import INPUTS, corpus_files, file_id, fmt
+from tests.fmt.helpers import INPUTS, ROOT, corpus_files, file_id, fmt
 
 FILES = corpus_files()
 
@@ -65,3 +66,22 @@ def test_layout_rules(path):
 
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+INVALID = sorted((ROOT / "tests" / "corpus" / "invalid").glob("*.lrules"))
+
+
+@pytest.mark.parametrize("path", INVALID, ids=file_id)
+def test_files_with_errors_keep_their_errors(path):
+    """A file the checker rejects is formatted too; the same diagnostics come out of it (a
+    formatting that fixed or added an error would change what the file means)."""
+    source, _ = parse_text(path.read_bytes(), str(path))
+    if source is None:
+        assert format_text(path.read_bytes(), str(path)).text is None
+        return
+    once = fmt(path.read_bytes())
+    assert fmt(once) == once
+    before, after = check(path), check(path, once)
+    assert sorted((d.code, d.message) for d in after.diagnostics) == sorted(
+        (d.code, d.message) for d in before.diagnostics
+    )
