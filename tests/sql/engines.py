@@ -9,6 +9,7 @@ role column and the buy event source have hostile names), runs the compiled scri
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from sql.gen import ROLE_COLUMN
 
@@ -30,15 +31,24 @@ EVENTS = [
     ("n", "number"),
     ("amount", "number"),
 ]
+PROPS = ("url", "n", "amount")
+JSON_EVENTS = [("lead_id", "text"), ("event", "text"), ("occurred_at", "time"), ("props", "json")]
 TYPES = {
-    "duckdb": {"text": "VARCHAR", "number": "DOUBLE", "bool": "BOOLEAN", "time": "TIMESTAMP"},
+    "duckdb": {
+        "text": "VARCHAR",
+        "number": "DOUBLE",
+        "bool": "BOOLEAN",
+        "time": "TIMESTAMP",
+        "json": "JSON",
+    },
     "postgres": {
         "text": "TEXT",
         "number": "DOUBLE PRECISION",
         "bool": "BOOLEAN",
         "time": "TIMESTAMP",
+        "json": "JSONB",
     },
-    "sqlite": {"text": "TEXT", "number": "REAL", "bool": "INTEGER", "time": "TEXT"},
+    "sqlite": {"text": "TEXT", "number": "REAL", "bool": "INTEGER", "time": "TEXT", "json": "TEXT"},
 }
 
 
@@ -81,40 +91,55 @@ def normalize(rows) -> list[tuple]:
     return sorted(tuple(int(v) if isinstance(v, float) else v for v in row) for row in rows)
 
 
-def run(dialect: str, model, leads, events, as_of, conn=None, tables=("leads", "events")):
-    """lead_scores rows (sorted), and the input tables read back after the run."""
-    script = compile_sql(model, dialect, as_of, leads_table=tables[0], events_table=tables[1])
+def run(
+    dialect: str,
+    model,
+    leads,
+    events,
+    as_of,
+    conn=None,
+    tables=("leads", "events"),
+    json_props: bool = False,
+):
+    """lead_scores rows (sorted), the input tables read back after the run, and the group
+    totals rebuilt from lead_score_rules. With `json_props` the event properties are one JSON
+    column `props`."""
+    script = compile_sql(
+        model,
+        dialect,
+        as_of,
+        leads_table=tables[0],
+        events_table=tables[1],
+        properties_column="props" if json_props else None,
+    )
+    event_columns = JSON_EVENTS if json_props else EVENTS
+    if json_props:
+        events = [{**e, "props": json.dumps({k: e.get(k) for k in PROPS})} for e in events]
     if dialect == "duckdb":
         import duckdb
 
         con = duckdb.connect()
-        create(con, tables[0], LEADS, leads, dialect, "?")
-        create(con, tables[1], EVENTS, events, dialect, "?")
-        con.execute(script)
-        out = con.execute("SELECT * FROM lead_scores").fetchall()
-        inputs = [con.execute(f"SELECT * FROM {t}").fetchall() for t in tables]
-        return normalize(out), inputs
-    if dialect == "sqlite":
+        cur, mark, script_runner = con, "?", con.execute
+    elif dialect == "sqlite":
         import sqlite3
 
         con = sqlite3.connect(":memory:")
-        create(con, tables[0], LEADS, leads, dialect, "?")
-        create(con, tables[1], EVENTS, events, dialect, "?")
-        con.executescript(script)
-        out = con.execute("SELECT * FROM lead_scores").fetchall()
-        inputs = [con.execute(f"SELECT * FROM {t}").fetchall() for t in tables]
-        return normalize(out), inputs
-    with conn.cursor() as cur:
-        create(cur, tables[0], LEADS, leads, dialect, "%s")
-        create(cur, tables[1], EVENTS, events, dialect, "%s")
-        cur.execute(script)
-        cur.execute("SELECT * FROM lead_scores")
-        out = cur.fetchall()
-        inputs = []
-        for t in tables:
-            cur.execute(f"SELECT * FROM {t}")
-            inputs.append(cur.fetchall())
-    return normalize(out), inputs
+        cur, mark, script_runner = con, "?", con.executescript
+    else:
+        cur, mark = conn.cursor(), "%s"
+        script_runner = cur.execute
+    create(cur, tables[0], LEADS, leads, dialect, mark)
+    create(cur, tables[1], event_columns, events, dialect, mark)
+    script_runner(script)
+
+    def query(sql: str) -> list[tuple]:
+        result = cur.execute(sql)
+        return (result if result is not None else cur).fetchall()
+
+    out = query("SELECT * FROM lead_scores")
+    inputs = [query(f"SELECT * FROM {t}") for t in tables]
+    rules = query("SELECT lead_id, grp, SUM(points) FROM lead_score_rules GROUP BY lead_id, grp")
+    return normalize(out), inputs, normalize(rules)
 
 
 def expected(model, leads, events, as_of) -> list[tuple]:

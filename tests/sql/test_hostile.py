@@ -41,7 +41,9 @@ def test_hostile_strings_and_table_names(dialect, request):
     model = load(rules())
     tables = ('"we""ird"."le ads"', '"we""ird"."ev;ents"') if conn else ('"le ads"', '"ev;ents"')
     want = engines.expected(model, LEADS, EVENTS, AS_OF)
-    got, inputs = engines.run(dialect, model, LEADS, EVENTS, AS_OF, conn=conn, tables=tables)
+    got, inputs, _rules = engines.run(
+        dialect, model, LEADS, EVENTS, AS_OF, conn=conn, tables=tables
+    )
     assert got == want
     assert len(inputs[0]) == len(LEADS) and len(inputs[1]) == len(EVENTS)
     assert {r[2] for r in inputs[0]} == {r["role"] for r in LEADS}
