@@ -76,11 +76,17 @@ class EventReader:
                     self._unknown_type(source, line)
                     continue
                 raw_time = row[time_i]
-                try:  # the fast path of `to_time`, inline: this loop runs once per event
-                    occurred_at = fromisoformat(raw_time)
-                    if occurred_at.tzinfo is None:
-                        occurred_at = occurred_at.replace(tzinfo=UTC)
-                except (TypeError, ValueError):
+                occurred_at = None
+                if type(raw_time) is str:  # `to_time`'s fast path inline: once per event
+                    try:
+                        occurred_at = fromisoformat(raw_time)
+                        if occurred_at.tzinfo is None:
+                            occurred_at = occurred_at.replace(tzinfo=UTC)
+                    except ValueError:
+                        pass
+                elif type(raw_time) is dt.datetime and raw_time.tzinfo is UTC:  # Parquet
+                    occurred_at = raw_time
+                if occurred_at is None:  # odd text, other values, bad values
                     occurred_at = self._time(raw_time, line)
                     if occurred_at is None:
                         continue

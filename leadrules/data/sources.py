@@ -10,6 +10,7 @@ skipped. pyarrow is imported only for Parquet files.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -159,7 +160,8 @@ class ParquetTable(Table):
         import pyarrow.parquet as pq
 
         try:
-            self._file = pq.ParquetFile(path)
+            # no pre-buffering, one thread: memory stays at one row group, whatever the file size
+            self._file = pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 20)
         except (OSError, ValueError) as e:  # pyarrow.ArrowInvalid is a ValueError
             raise DataError(path, None, f"cannot read the Parquet file: {e}") from None
         names = set(self._file.schema_arrow.names)
@@ -172,8 +174,11 @@ class ParquetTable(Table):
     def rows(self):
         line = 0
         done = 0
-        for batch in self._file.iter_batches(batch_size=65536, columns=list(self.columns)):
-            columns = [col.to_pylist() for col in batch.columns]
+        batches = self._file.iter_batches(
+            batch_size=65536, columns=list(self.columns), use_threads=False
+        )
+        for batch in batches:
+            columns = [_python_values(col) for col in batch.columns]
             for row in zip(*columns, strict=True) if columns else ([()] * batch.num_rows):
                 line += 1
                 yield line, row
@@ -182,3 +187,23 @@ class ParquetTable(Table):
 
     def close(self) -> None:
         self._file.close()
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_MICROS = {"s": 1_000_000, "ms": 1_000, "us": 1}
+
+
+def _python_values(column) -> list:
+    """A Parquet column as Python values. Timestamps become aware UTC datetimes through their
+    integer form: pyarrow's own conversion of zoned timestamps costs microseconds per value."""
+    import pyarrow as pa
+
+    if not pa.types.is_timestamp(column.type):
+        return column.to_pylist()
+    unit = column.type.unit
+    ints = column.cast(pa.int64()).to_pylist()
+    delta = dt.timedelta
+    if unit == "ns":
+        return [None if v is None else _EPOCH + delta(microseconds=v // 1000) for v in ints]
+    factor = _MICROS[unit]
+    return [None if v is None else _EPOCH + delta(microseconds=v * factor) for v in ints]
