@@ -6,9 +6,8 @@ Generates deterministic synthetic leads and events (bench_interpreter.generate, 
 outcomes (seeded; C-level roles convert more often) in a temporary directory, then runs, each in
 its own process, and reports wall time:
   1. diff examples/b2b_saas.lrules tests/impact/data/b2b_saas_v2.lrules --format json
-     (OLD, NEW, and OLD with each of the 3 rule changes alone: 5 scorings; the 2 tier changes
-     are re-tiered from OLD's results without scoring)
-  2. the same with --no-attribution (2 scorings)
+     (one scoring of the probe model; OLD, NEW and each of the 5 changes alone follow from it)
+  2. the same with --no-attribution
   3. evaluate examples/b2b_saas.lrules --outcomes ... --capacity 500 --compare v2 --html
 """
 
@@ -84,15 +83,15 @@ def main() -> None:
         ]
         diff = [exe, "diff", str(MODEL), str(V2), *data]
         timed(
-            "diff --format json (5 scorings)",
+            "diff --format json (1 probe scoring, 5 changes)",
             [*diff, "--format", "json", "-o", str(d / "diff.json")],
         )
         timed(
-            "diff --no-attribution (2 scorings)",
+            "diff --no-attribution (1 probe scoring)",
             [*diff, "--no-attribution", "-o", str(d / "diff.txt")],
         )
         timed(
-            "evaluate --capacity --compare --html (2 scorings)",
+            "evaluate --capacity --compare --html (1 probe scoring)",
             [
                 exe,
                 "evaluate",

@@ -46,7 +46,7 @@ class Evaluation:
 
 def join(results: Sequence[LeadResult], outcomes: Mapping[str, m.Outcome]) -> list[m.Scored]:
     return [
-        m.Scored(r.lead_id, r.score, r.tier, outcomes[r.lead_id])
+        m.Scored(r.lead_id, r.score, r.tier, outcomes[r.lead_id].converted, outcomes[r.lead_id])
         for r in results
         if r.lead_id in outcomes
     ]

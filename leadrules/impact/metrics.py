@@ -14,28 +14,28 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from leadrules.engine import key_order
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
+    """What happened to one lead (named tuples: an evaluation holds one per lead, often 10^5+)."""
+
     lead_id: str
     converted: bool
     converted_at: dt.datetime | None = None
     value: float | None = None
 
 
-@dataclass(frozen=True)
-class Scored:
+class Scored(NamedTuple):
+    """A scored lead with its outcome."""
+
     lead_id: str
     score: int
     tier: str | None
+    converted: bool
     outcome: Outcome
-
-    @property
-    def converted(self) -> bool:
-        return self.outcome.converted
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,13 @@ class OutcomeError(Exception):
     """`path:line: message`."""
 
 
-def _rows(path: Path) -> Iterator[tuple[str, dict]]:
-    """(where, row) pairs; `where` is `path:line`."""
+def _place(path: Path, n: int) -> str:
+    """`path:line`, or `path: row N` for Parquet, which has no lines."""
+    return f"{path}: row {n}" if path.suffix.lower() == ".parquet" else f"{path}:{n}"
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line, row) pairs (the row number for Parquet)."""
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".json"):
         with path.open(encoding="utf-8-sig") as f:
@@ -35,35 +40,37 @@ def _rows(path: Path) -> Iterator[tuple[str, dict]]:
                     raise OutcomeError(f"{path}:{n}: not a JSON object ({e.msg})") from None
                 if not isinstance(row, dict):
                     raise OutcomeError(f"{path}:{n}: not a JSON object")
-                yield f"{path}:{n}", row
+                yield n, row
     elif suffix == ".parquet":
         import pyarrow.parquet as pq
 
         for n, row in enumerate(pq.read_table(path).to_pylist(), 1):
-            yield f"{path}: row {n}", row
+            yield n, row
     else:
         with path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
             for row in reader:
                 if None in row:
                     raise OutcomeError(f"{path}:{reader.line_num}: more cells than the header has")
-                yield f"{path}:{reader.line_num}", row
+                yield reader.line_num, row
 
 
 def _missing(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_BOOLS = {**dict.fromkeys(TRUE, True), **dict.fromkeys(FALSE, False)}
+
+
 def _bool(value, where: str) -> bool:
     if isinstance(value, bool):
         return value
-    if isinstance(value, (int, float)) and value in (0, 1):
+    if isinstance(value, str):
+        found = _BOOLS.get(value.strip().lower())
+        if found is not None:
+            return found
+    elif isinstance(value, (int, float)) and value in (0, 1):
         return bool(value)
-    text = str(value).strip().lower()
-    if text in TRUE:
-        return True
-    if text in FALSE:
-        return False
     raise OutcomeError(f"{where}: converted is `{value}`; write true or false (or 1/0, yes/no)")
 
 
@@ -103,25 +110,31 @@ def _key(value) -> str:
 def read_outcomes(path: str | Path, lead_key: str = "lead_id") -> dict[str, Outcome]:
     path = Path(path)
     out: dict[str, Outcome] = {}
-    lines: dict[str, str] = {}
-    for where, row in _rows(path):
-        for column in (lead_key, "converted"):
-            if column not in row:
-                raise OutcomeError(
-                    f"{where}: no `{column}` column (columns: {', '.join(map(str, row)) or 'none'})"
-                )
-        if _missing(row[lead_key]):
-            raise OutcomeError(f"{where}: {lead_key} is empty")
-        if _missing(row["converted"]):
-            raise OutcomeError(f"{where}: converted is empty; write true or false")
-        lead = _key(row[lead_key])
-        if lead in out:
-            raise OutcomeError(f"{where}: lead {lead} appears twice (first at {lines[lead]})")
-        lines[lead] = where
-        out[lead] = Outcome(
+    lines: dict[str, int] = {}
+    for n, row in _rows(path):
+        if lead_key not in row or "converted" not in row:
+            column = lead_key if lead_key not in row else "converted"
+            columns = ", ".join(map(str, row)) or "none"
+            raise OutcomeError(f"{_place(path, n)}: no `{column}` column (columns: {columns})")
+        key, converted = row[lead_key], row["converted"]
+        if _missing(key):
+            raise OutcomeError(f"{_place(path, n)}: {lead_key} is empty")
+        if _missing(converted):
+            raise OutcomeError(f"{_place(path, n)}: converted is empty; write true or false")
+        lead = _key(key)
+        if lead in lines:
+            first = _place(path, lines[lead])
+            raise OutcomeError(f"{_place(path, n)}: lead {lead} appears twice (first at {first})")
+        lines[lead] = n
+        at, value = row.get("converted_at"), row.get("value")
+        where = _place(path, n) if (at or value) else ""
+        outcome = Outcome(
             lead,
-            _bool(row["converted"], where),
-            _time(row.get("converted_at"), where),
-            _number(row.get("value"), where),
+            _BOOLS.get(converted.strip().lower()) if isinstance(converted, str) else None,
+            _time(at, where) if at else None,
+            _number(value, where) if value is not None and value != "" else None,
         )
+        if outcome.converted is None:  # not a common spelling: the full check, with its message
+            outcome = outcome._replace(converted=_bool(converted, _place(path, n)))
+        out[lead] = outcome
     return out

@@ -14,7 +14,9 @@ from leadrules.impact import metrics as m
 
 def scored(*rows):
     """(lead_id, score, tier, converted) rows."""
-    return [m.Scored(lead, score, tier, m.Outcome(lead, won)) for lead, score, tier, won in rows]
+    return [
+        m.Scored(lead, score, tier, won, m.Outcome(lead, won)) for lead, score, tier, won in rows
+    ]
 
 
 def test_auc_of_a_perfect_an_inverted_and_a_fully_tied_ranking():
