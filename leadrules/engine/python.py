@@ -85,10 +85,13 @@ class Scorer:
         self.after_as_of += after
 
     def results(self, explain: bool = False) -> list[LeadResult]:
+        """One result per lead, in key order. Consumes the leads' states (each is dropped as
+        its result is made, so that the two never all coincide in memory): call it once."""
         plan = self.plan
         out = []
-        for lead_id in sorted(self.states, key=key_order):
-            state = self.states[lead_id]
+        states = self.states
+        for lead_id in sorted(states, key=key_order):
+            state = states.pop(lead_id)
             plan.evaluate(state)
             tier = plan.tier(state)
             explanation = None
