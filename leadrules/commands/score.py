@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from leadrules.commands.common import AS_OF_OPTION, load_or_exit, parse_as_of
+from leadrules.commands.common import AS_OF_OPTION, EXIT_USAGE, fail, load_or_exit, parse_as_of
 from leadrules.commands.scoring import data_options, make_options, resolve_engine, run_engine
 
 
@@ -63,5 +63,8 @@ def command(
     if output is None:
         click.echo(text, nl=False)
     else:
-        with open(output, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        try:
+            with open(output, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+        except OSError as e:
+            fail(f"cannot write {output}: {e.strerror}", EXIT_USAGE)

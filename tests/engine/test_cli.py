@@ -105,6 +105,9 @@ def test_usage_errors_exit_2(tmp_path):
     )
     assert cli("score", B2B, *DATA, "--format", "xml").exit_code == 2
     assert cli("score", B2B, *DATA, "--as-of", "yesterday").exit_code == 2
+    r = cli("score", B2B, *DATA, "--engine", "python", "-o", str(tmp_path / "no" / "x.csv"))
+    assert r.exit_code == 2
+    assert "error: cannot write" in r.stderr
 
 
 def test_explain_snapshot(snapshot):
