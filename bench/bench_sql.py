@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_sql.py engine --events 1000000     # default engine vs the floor
     .venv/bin/python bench/bench_sql.py postgres --events 1000000   # compiled vs hand-written SQL
     .venv/bin/python bench/bench_sql.py memory --events 10000000    # peak RSS of `leadrules score`
+    .venv/bin/python bench/bench_sql.py steps --events 1000000      # the engine's statements, timed
 
 `engine`: `leadrules score` (DuckDB engine, whole process) against the floor, a bare DuckDB
 `GROUP BY lead_id, event` over the same events file (whole process too), alternated.
@@ -113,6 +114,53 @@ def engine(n: int, runs: int) -> None:
     print(f"leadrules score (duckdb): median {m_ours:.3f}s  {[round(t, 3) for t in t_ours]}")
     print(f"floor GROUP BY:           median {m_floor:.3f}s  {[round(t, 3) for t in t_floor]}")
     print(f"ratio: {m_ours / m_floor:.2f}x (goal <= 2.0x)")
+
+
+def steps(n: int) -> None:
+    """The DuckDB engine's statements, timed one by one, and the floor query, in-process."""
+    import datetime as dt
+
+    import duckdb
+
+    import leadrules
+    from leadrules.engine import DataOptions
+    from leadrules.engine import duckdb as engine
+
+    leads, events = generate(n)
+
+    class Timed:
+        def __init__(self, con):
+            self.con = con
+
+        def execute(self, sql, *args):
+            start = time.perf_counter()
+            result = self.con.execute(sql, *args)
+            rows = result.fetchall() if sql.lstrip().upper().startswith(("SELECT", "WITH")) else []
+            label = " ".join(sql.split())[:60]
+            print(f"  {time.perf_counter() - start:6.3f}s  {label}")
+            return _Rows(rows)
+
+    class _Rows:
+        def __init__(self, rows):
+            self.rows = rows
+
+        def fetchone(self):
+            return self.rows[0]
+
+        def fetchall(self):
+            return self.rows
+
+    model = leadrules.load(str(MODEL))
+    as_of = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET preserve_insertion_order = false")
+    print(f"events: {n}; the engine's statements:")
+    engine._run(Timed(con), model, str(leads), str(events), as_of, DataOptions(), lambda _n: None)
+    print("the floor:")
+    Timed(duckdb.connect()).execute(
+        f"SELECT lead_id, event, count(*) FROM read_csv('{events}') GROUP BY lead_id, event"
+    )
 
 
 def memory(n: int) -> None:
@@ -227,12 +275,14 @@ def postgres(n: int, runs: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["engine", "postgres", "memory"])
+    parser.add_argument("what", choices=["engine", "steps", "postgres", "memory"])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     if args.what == "engine":
         engine(args.events, args.runs)
+    elif args.what == "steps":
+        steps(args.events)
     elif args.what == "postgres":
         postgres(args.events, args.runs)
     else:
