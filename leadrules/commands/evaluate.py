@@ -88,7 +88,14 @@ def command(
                 when,
             )
     if capacity is not None and weeks is None:
-        weeks = ev.weeks_between(ev.first_event(events_path, "occurred_at", when), when)
+        start = ev.first_event(events_path, "occurred_at", when)
+        if start is None:
+            click.echo(
+                "note: no event at or before the as-of gives the data's span; taking one "
+                "week (pass --weeks to set it)",
+                err=True,
+            )
+        weeks = ev.weeks_between(start, when)
     found = ev.evaluate(model, results, outcomes, capacity, weeks)
     other = diff = None
     if other_model is not None:

@@ -139,3 +139,59 @@ def test_no_attribution_says_so():
         ).stdout
     )
     assert data["changes"] is None
+
+
+def test_capacity_uses_the_data_span_or_weeks():
+    # the earliest event at or before the as-of is 2025-09-01T10:00Z: 121.58 days = 17.37 weeks
+    data = json.loads(
+        invoke(
+            "evaluate",
+            B2B,
+            *DATA_ARGS,
+            *OUTCOMES,
+            "--engine",
+            "python",
+            "--capacity",
+            "0.5",
+            "--format",
+            "json",
+        ).stdout
+    )
+    assert data["capacity"]["weeks"] == 17.37
+    assert (
+        data["capacity"]["suggested"]["leads"]
+        <= 0.5 * 17.37
+        < data["capacity"]["next_lower"]["leads"]
+    )
+    data = json.loads(
+        invoke(
+            "evaluate",
+            B2B,
+            *DATA_ARGS,
+            *OUTCOMES,
+            "--engine",
+            "python",
+            "--capacity",
+            "2",
+            "--weeks",
+            "2",
+            "--format",
+            "json",
+        ).stdout
+    )
+    assert data["capacity"]["weeks"] == 2
+    assert data["capacity"]["suggested"] == {
+        "tier": ">= 100",
+        "threshold": 100,
+        "leads": 4,
+        "converted": 3,
+        "precision": 0.75,
+        "recall": 0.6,
+        "per_week": 2.0,
+    }
+
+
+def test_capacity_without_events_before_the_as_of_says_so():
+    args = [a if a != "2026-01-01" else "2020-01-01" for a in DATA_ARGS]
+    result = invoke("evaluate", B2B, *args, *OUTCOMES, "--engine", "python", "--capacity", "1")
+    assert "pass --weeks to set it" in result.stderr
