@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from leadrules.syntax.formatter import format_text
@@ -27,3 +28,19 @@ def fmt(text: str | bytes) -> str:
     result = format_text(text, "t.lrules")
     assert result.text is not None, result.diagnostics
     return result.text
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def assert_canonical_lines(out: str) -> None:
+    """The layout rules that can be seen line by line in any formatted text."""
+    assert out == "" or (out.endswith("\n") and not out.endswith("\n\n"))
+    assert "\r" not in out and not out.startswith("\n") and "\n\n\n" not in out
+    for line in out.split("\n"):
+        assert line == line.rstrip(), f"trailing blanks: {line!r}"
+        indent = len(line) - len(line.lstrip(" "))
+        assert indent in (0, 2), f"indentation is 0 or 2 spaces: {line!r}"
+        code = _STRING.sub('""', line).split("#", 1)[0]
+        assert "  " not in code.strip(), f"one space between tokens: {line!r}"
+        assert not re.search(r"[(\[] | [)\],:]", code), f"no space inside brackets: {line!r}"

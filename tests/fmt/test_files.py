@@ -4,14 +4,12 @@ obeys the layout rules line by line."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from leadrules.check import check
 from leadrules.syntax.formatter import format_text
 from leadrules.syntax.parser import parse_text
-from tests.fmt.helpers import INPUTS, ROOT, corpus_files, file_id, fmt
+from tests.fmt.helpers import INPUTS, ROOT, assert_canonical_lines, corpus_files, file_id, fmt
 
 FILES = corpus_files()
 
@@ -52,20 +50,7 @@ def test_comments_kept_in_order(path):
 
 @pytest.mark.parametrize("path", FILES, ids=file_id)
 def test_layout_rules(path):
-    out = fmt(path.read_bytes())
-    assert out.endswith("\n") and not out.endswith("\n\n")
-    assert "\r" not in out and not out.startswith("\n") and "\n\n\n" not in out
-    for line in out.split("\n"):
-        assert line == line.rstrip(), f"trailing blanks: {line!r}"
-        indent = len(line) - len(line.lstrip(" "))
-        assert indent in (0, 2), f"indentation is 0 or 2 spaces: {line!r}"
-        assert not line.startswith("\t")
-        code = _STRING.sub('""', line).split("#", 1)[0]
-        assert "  " not in code.strip(), f"one space between tokens: {line!r}"
-        assert not re.search(r"[(\[] | [)\],:]", code), f"no space inside brackets: {line!r}"
-
-
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+    assert_canonical_lines(fmt(path.read_bytes()))
 
 
 INVALID = sorted((ROOT / "tests" / "corpus" / "invalid").glob("*.lrules"))
