@@ -30,7 +30,9 @@ from leadrules.impact.cli_support import data_options, model_loader, reported, w
     "--title", default="leadrules diff", show_default=True, help="Heading of the markdown output."
 )
 @click.option("-o", "--output", "out", metavar="PATH", help="Write to a file instead of stdout.")
-def command(old, new, leads_path, events_path, engine, as_of, fmt, no_attribution, title, out):
+def command(
+    old, new, leads_path, events_path, engine, options, as_of, fmt, no_attribution, title, out
+):
     """Score the same leads under OLD and NEW and show what moved.
 
     OLD and NEW are rules files, or REV:PATH for a file at a git revision
@@ -51,6 +53,7 @@ def command(old, new, leads_path, events_path, engine, as_of, fmt, no_attributio
             events_path,
             when,
             engine=engine,
+            options=options,
             attribution=not no_attribution,
         )
     text = render_markdown(diff, title) if fmt == "markdown" else RENDERERS[fmt](diff)

@@ -49,6 +49,7 @@ def command(
     leads_path,
     events_path,
     engine,
+    options,
     outcomes_path,
     as_of,
     capacity,
@@ -72,23 +73,26 @@ def command(
         model = load(file)
         other_model = load(compare_with) if compare_with else None
     try:
-        outcomes = read_outcomes(outcomes_path)
+        outcomes = read_outcomes(outcomes_path, options.lead_key)
     except OutcomeError as e:
         fail(str(e), EXIT_INPUT)
     except OSError as e:
         fail(f"cannot read {outcomes_path}: {e.strerror}", EXIT_USAGE)
     with reported(), gc_paused():
         if other_model is None:
-            results, others = run(model, leads_path, events_path, when, engine=engine), None
+            results, others = (
+                run(model, leads_path, events_path, when, engine=engine, options=options),
+                None,
+            )
         else:  # one scoring for both when the probe can (see `leadrules diff`)
             results, (others,) = score_models(
                 model,
                 [other_model],
-                lambda m: run(m, leads_path, events_path, when, engine=engine),
+                lambda m: run(m, leads_path, events_path, when, engine=engine, options=options),
                 when,
             )
     if capacity is not None and weeks is None:
-        start = ev.first_event(events_path, "occurred_at", when)
+        start = ev.first_event(events_path, options.time_column, when)
         if start is None:
             click.echo(
                 "note: no event at or before the as-of gives the data's span; taking one "

@@ -195,3 +195,39 @@ def test_capacity_without_events_before_the_as_of_says_so():
     args = [a if a != "2026-01-01" else "2020-01-01" for a in DATA_ARGS]
     result = invoke("evaluate", B2B, *args, *OUTCOMES, "--engine", "python", "--capacity", "1")
     assert "pass --weeks to set it" in result.stderr
+
+
+def test_reading_options_as_for_score(tmp_path):
+    """--lead-key, --event-column, --time-column: the same answers from renamed columns."""
+    renames = {"lead_id": "id", "event": "type", "occurred_at": "ts"}
+    paths = {}
+    for name in (
+        "examples/data/b2b_saas/leads.csv",
+        "examples/data/b2b_saas/events.csv",
+        OUTCOMES[1],
+    ):
+        head, _, body = (ROOT / name).read_text().partition("\n")
+        out = tmp_path / name.replace("/", "_")
+        out.write_text(",".join(renames.get(c, c) for c in head.split(",")) + "\n" + body)
+        paths[name] = str(out)
+    renamed = [
+        "--leads",
+        paths["examples/data/b2b_saas/leads.csv"],
+        "--events",
+        paths["examples/data/b2b_saas/events.csv"],
+        "--as-of",
+        "2026-01-01",
+        "--lead-key",
+        "id",
+        "--event-column",
+        "type",
+        "--time-column",
+        "ts",
+    ]
+    for command in (["diff", B2B, V2], ["evaluate", B2B, "--capacity", "1", "--outcomes"]):
+        extra = [paths[OUTCOMES[1]]] if command[0] == "evaluate" else []
+        expected = [*command, *([OUTCOMES[1]] if extra else []), *DATA_ARGS]
+        got = [*command, *extra, *renamed]
+        assert (
+            invoke(*got, "--format", "json").stdout == invoke(*expected, "--format", "json").stdout
+        )
