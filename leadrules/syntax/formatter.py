@@ -189,16 +189,22 @@ def _verify(tree: ast.File, out: str, path: str) -> None:
 def _strict(node) -> object:
     """An AST as nested tuples compared strictly: `4.0` is not `4`, `-0.0` is not `0.0` (the
     nodes' own `==` says they are equal, and a float where a whole number is due is an error)."""
-    if isinstance(node, (tuple, list)):
-        return tuple(_strict(x) for x in node)
-    names = _compared_fields(type(node))
-    if names is not None:
-        return (type(node).__name__, *(_strict(getattr(node, n)) for n in names))
-    if isinstance(node, float):
-        return ("float", repr(node))
-    return (type(node).__name__, node)
+    kind = type(node)
+    if kind is tuple or kind is list:
+        return tuple(map(_strict, node))
+    if kind is float:
+        return repr(node)
+    if kind in _SCALARS:
+        return node
+    names = _compared_fields(kind)
+    return (kind.__name__, *[_strict(getattr(node, n)) for n in names])
+
+
+_SCALARS = frozenset({int, str, bool, type(None)})
 
 
 @cache
-def _compared_fields(cls: type) -> tuple[str, ...] | None:
-    return tuple(f.name for f in fields(cls) if f.compare) if is_dataclass(cls) else None
+def _compared_fields(cls: type) -> tuple[str, ...]:
+    if not is_dataclass(cls):
+        raise TypeError(f"unexpected {cls.__name__} in a syntax tree")
+    return tuple(f.name for f in fields(cls) if f.compare)
