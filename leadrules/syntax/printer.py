@@ -49,12 +49,11 @@ def literal(lit: ast.Literal | ast.ListLit) -> str:
     return str(lit.value)
 
 
-def expr(e, parent: int = 0) -> str:
+def expr(e) -> str:
     """Canonical text of an expression; parentheses as the user wrote them are kept (`Paren`).
 
     The parser records every parenthesis, so nesting without a `Paren` is exactly what the
     precedence rules (`or` < `and` < `not` < comparisons) give: nothing needs adding.
-    `parent` is accepted for compatibility and ignored.
     """
     if isinstance(e, ast.Paren):
         return "(" + expr(e.inner) + ")"
