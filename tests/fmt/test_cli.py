@@ -155,3 +155,13 @@ def test_the_installed_command_exit_codes(files):
     assert code("--check", str(files["pretty"])) == 0
     assert code("--check", str(files["ugly"])) == 1
     assert code("--bogus", str(files["ugly"])) == 2
+
+
+def test_a_formatter_bug_leaves_the_file_alone(files, monkeypatch):
+    from leadrules.syntax import printer
+
+    monkeypatch.setattr(printer, "points", lambda lit: "+999")  # a bug: wrong points
+    result = run(str(files["ugly"]))
+    assert result.exit_code == 1
+    assert "would change what it means" in result.stderr and "left unchanged" in result.stderr
+    assert files["ugly"].read_text(encoding="utf-8") == UGLY
