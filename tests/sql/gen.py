@@ -103,6 +103,7 @@ def conditions(atoms, depth=2):
 
 event_source = st.one_of(
     st.sampled_from(["view", "click", "buy"]),
+    st.sampled_from(["view", "click"]),
     st.builds(lambda op, w: f"view where url {op} {lit(w)}", textop, words),
     st.builds(lambda n: f"view where n >= {n}", small),
     st.builds(lambda w: f"view where (url == {lit(w)} or url is missing)", words),
@@ -156,7 +157,7 @@ def models(draw) -> str:
             max_size=4,
         )
     )
-    engagement = draw(rules(st.one_of(event_atoms(), fit_atoms())))
+    engagement = draw(rules(st.one_of(event_atoms(), event_atoms(), fit_atoms())))
     fit_cap = draw(st.sampled_from(["", " cap 10"]))
     eng_cap = draw(st.sampled_from(["", " cap 15", " cap 3"]))
     lines = [HEADER, f"fit{fit_cap}:"] + [f"  {r}" for r in fit]
@@ -181,13 +182,13 @@ def models(draw) -> str:
 
 
 timestamps = st.one_of(
+    # exactly on a window's edge (1d, 2d, 3d, 7d), or a second either side
     st.builds(
-        lambda k, d, s: AS_OF - dt.timedelta(days=k * d) + dt.timedelta(seconds=s),
-        st.integers(0, 2),
+        lambda d, s: AS_OF - dt.timedelta(days=d) + dt.timedelta(seconds=s),
         st.sampled_from([1, 2, 3, 7]),
-        st.sampled_from([-1, 0, 1]),
+        st.sampled_from([-1, 0, 0, 1]),
     ),
-    st.builds(lambda s: AS_OF + dt.timedelta(seconds=s), st.sampled_from([1, 3600, 86400])),
+    st.builds(lambda s: AS_OF + dt.timedelta(seconds=s), st.sampled_from([0, 1, 3600, 86400])),
     st.builds(lambda h: AS_OF - dt.timedelta(hours=h), st.integers(0, 24 * 9)),
 )
 maybe = lambda s: st.one_of(st.none(), s)  # noqa: E731
@@ -205,7 +206,7 @@ lead_rows = st.fixed_dictionaries(
 
 @st.composite
 def datasets(draw):
-    leads = draw(st.lists(lead_rows, min_size=1, max_size=5))
+    leads = draw(st.lists(lead_rows, min_size=1, max_size=3))
     events = draw(
         st.lists(
             st.fixed_dictionaries(
@@ -213,7 +214,7 @@ def datasets(draw):
                     "lead": st.integers(
                         0, len(leads)
                     ),  # len(leads): a lead that is not in the leads
-                    "event": st.sampled_from(["view", "click", BUY_SOURCE, "undeclared"]),
+                    "event": st.sampled_from(["view", "view", "click", BUY_SOURCE, "undeclared"]),
                     "at": timestamps,
                     "url": maybe(st.one_of(words, st.text(LETTERS, max_size=4))),
                     "n": maybe(small),
