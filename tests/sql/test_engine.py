@@ -129,3 +129,39 @@ def test_skip_bad_rows_scores_the_rest_like_the_interpreter(tmp_path):
     a, b = [], []
     assert engine.run_files(*args, report=a.append) == python_run(*args, report=b.append)
     assert a == b and any("skipped" in n for n in a)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@given(text=models(), data=datasets())
+def test_properties_in_one_json_column(fmt, text, data, tmp_path):
+    model = load(text)
+    leads, events = data
+    lp, ep = tmp_path / "leads.csv", tmp_path / f"events.{fmt}"
+    write(lp, leads, LEAD_COLUMNS, "csv")
+    records = [
+        {
+            "lead_id": e["lead_id"],
+            "event": e["event"],
+            "occurred_at": cell(e["occurred_at"]),
+            "props": {k: e[k] for k in ("url", "n", "amount") if e[k] is not None},
+        }
+        for e in events
+    ]
+    if fmt == "csv":
+        with open(ep, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["lead_id", "event", "occurred_at", "props"])
+            w.writerows(
+                [
+                    [r["lead_id"], r["event"], r["occurred_at"], json.dumps(r["props"])]
+                    for r in records
+                ]
+            )
+    else:
+        with open(ep, "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(r) + "\n" for r in records)
+    options = DataOptions(properties_column="props")
+    want = python_run(model, str(lp), str(ep), AS_OF, options, report=lambda _n: None)
+    got = engine.run_duckdb(model, str(lp), str(ep), AS_OF, options, lambda _n: None)
+    assert sorted(got, key=lambda r: r.lead_id) == sorted(want, key=lambda r: r.lead_id)
