@@ -257,7 +257,9 @@ class Builder:
                     )
                 )
             out[default_at] = self.group(DEFAULT_GROUP, None, default_rules, default_rules[0].span)
-        return tuple(g for g in out if g is not None)
+        groups = tuple(g for g in out if g is not None)
+        self.res.group_names = {g.name for g in groups}
+        return groups
 
     def positive_int(self, lit: ast.Literal, code: str, what: str) -> int | None:
         v = lit.value

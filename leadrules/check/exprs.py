@@ -292,6 +292,8 @@ class ValueResolver:
         if ctx.kind == "tier" and n.id == "score":
             return m.TotalScore(), "number"
         sym = self.symbols.get(n.id)
+        if sym is None and ctx.kind == "tier" and n.id in self.group_names:
+            return m.GroupScore(n.id), "number"  # `default`: the group of top-level rules
         if sym is None:
             kinds = (
                 ("attribute", "const", "event", "signal")
