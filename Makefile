@@ -28,6 +28,8 @@ system-deps:
 lint: setup
 	$(BIN)/ruff check leadrules tests bench
 	$(BIN)/ruff format --check leadrules tests bench
+	$(BIN)/leadrules check --strict examples/*.lrules
+	$(BIN)/leadrules fmt --check examples/*.lrules
 
 pytest: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -180,8 +180,21 @@ class EventCount:
 
 
 Expr = Union[
-    Attr, Prop, Const, Func, GroupScore, TotalScore, Cmp, InList, InRange, TextOp, IsMissing, Not,
-    And, Or, EventCount,
+    Attr,
+    Prop,
+    Const,
+    Func,
+    GroupScore,
+    TotalScore,
+    Cmp,
+    InList,
+    InRange,
+    TextOp,
+    IsMissing,
+    Not,
+    And,
+    Or,
+    EventCount,
 ]
 
 

@@ -76,5 +76,8 @@ def iso(ts: dt.datetime) -> str:
 
 
 AS_OF_OPTION = click.option(
-    "--as-of", "as_of", metavar="TIMESTAMP",
-    help="Score as of this ISO-8601 time (no zone means UTC). Default: now, printed on stderr.")
+    "--as-of",
+    "as_of",
+    metavar="TIMESTAMP",
+    help="Score as of this ISO-8601 time (no zone means UTC). Default: now, printed on stderr.",
+)

@@ -18,26 +18,74 @@ DIALECTS = ("duckdb", "sqlite", "postgres", "bigquery", "snowflake", "spark", "t
 @click.command("compile")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--target", required=True, type=click.Choice(list(TARGETS)), help="What to emit.")
-@click.option("--dialect", type=click.Choice(DIALECTS), default="duckdb", show_default=True,
-              help="SQL dialect (sql and dbt targets).")
-@click.option("--as-of", "as_of", metavar="TIMESTAMP",
-              help="Bake this as-of into the SQL. Default: the engine's current timestamp.")
-@click.option("--leads-table", default="leads", show_default=True,
-              help="The leads relation (schema-qualified names allowed).")
-@click.option("--events-table", default="events", show_default=True,
-              help="The events relation (schema-qualified names allowed).")
-@click.option("--properties-column", metavar="COLUMN",
-              help="Event properties are in this one JSON column instead of one column each.")
-@click.option("--mode", type=click.Choice(["native", "workflows"]), default="native",
-              show_default=True, help="hubspot: native lead scoring, or one workflow per rule.")
-@click.option("--lang", type=click.Choice(["en", "he"]), default="en", show_default=True,
-              help="smoove: language of the recipe.")
-@click.option("--best-effort", is_flag=True,
-              help="Skip what the target cannot express, with a warning, instead of failing.")
-@click.option("-o", "--output", type=click.Path(), help="A file (a directory for dbt, hubspot, "
-              "smoove). Default: stdout.")
-def command(file, target, dialect, as_of, leads_table, events_table, properties_column, mode,
-            lang, best_effort, output):
+@click.option(
+    "--dialect",
+    type=click.Choice(DIALECTS),
+    default="duckdb",
+    show_default=True,
+    help="SQL dialect (sql and dbt targets).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="TIMESTAMP",
+    help="Bake this as-of into the SQL. Default: the engine's current timestamp.",
+)
+@click.option(
+    "--leads-table",
+    default="leads",
+    show_default=True,
+    help="The leads relation (schema-qualified names allowed).",
+)
+@click.option(
+    "--events-table",
+    default="events",
+    show_default=True,
+    help="The events relation (schema-qualified names allowed).",
+)
+@click.option(
+    "--properties-column",
+    metavar="COLUMN",
+    help="Event properties are in this one JSON column instead of one column each.",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["native", "workflows"]),
+    default="native",
+    show_default=True,
+    help="hubspot: native lead scoring, or one workflow per rule.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "he"]),
+    default="en",
+    show_default=True,
+    help="smoove: language of the recipe.",
+)
+@click.option(
+    "--best-effort",
+    is_flag=True,
+    help="Skip what the target cannot express, with a warning, instead of failing.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="A file (a directory for dbt, hubspot, smoove). Default: stdout.",
+)
+def command(
+    file,
+    target,
+    dialect,
+    as_of,
+    leads_table,
+    events_table,
+    properties_column,
+    mode,
+    lang,
+    best_effort,
+    output,
+):
     """Compile FILE to TARGET. The same input always gives byte-identical output."""
     model = load_or_exit(file)
     options = Options(

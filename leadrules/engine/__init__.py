@@ -56,8 +56,15 @@ class DataOptions:
     skip_bad_rows: bool = False
 
 
-def run(model, leads_path: str, events_path: str, as_of: dt.datetime, engine: str = "duckdb",
-        options: DataOptions | None = None, explain: bool = False) -> list[LeadResult]:
+def run(
+    model,
+    leads_path: str,
+    events_path: str,
+    as_of: dt.datetime,
+    engine: str = "duckdb",
+    options: DataOptions | None = None,
+    explain: bool = False,
+) -> list[LeadResult]:
     """Score every lead of `leads_path`; results in key order. Raises `DataError` on bad rows."""
     options = options or DataOptions()
     if engine == "python":

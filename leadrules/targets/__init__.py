@@ -43,9 +43,13 @@ def unsupported(target: str, what: str, loc, options: Options, help: str = "") -
     """LR0801 for something `target` cannot express: an error, or a warning with best effort."""
     from leadrules.syntax.ast import Span
 
-    span = Span(loc.path, loc.line, loc.col, loc.line, loc.col + 1) if loc else Span("?", 1, 1, 1, 2)
+    span = (
+        Span(loc.path, loc.line, loc.col, loc.line, loc.col + 1) if loc else Span("?", 1, 1, 1, 2)
+    )
     return dg.make(
-        "LR0801", f"{what} cannot be expressed by the {target} target", span,
+        "LR0801",
+        f"{what} cannot be expressed by the {target} target",
+        span,
         help=help or "pass --best-effort to skip it with a warning",
         severity=dg.WARNING if options.best_effort else dg.ERROR,
     )
