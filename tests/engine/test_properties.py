@@ -141,3 +141,56 @@ def test_explanations_agree_with_the_scores(sample):
             assert (x.score, x.tier) == (r.score, r.tier)
             lo, hi = x.clamp or (x.total, x.total)
             assert x.score == max(lo, min(hi, x.total))
+
+
+COLUMNS = ["lead_id", "company_size", "role", "industry", "country", "email"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(data)
+def test_every_file_format_gives_the_library_scores(sample):
+    """CSV, JSON Lines and Parquet files of the same rows score like the library API."""
+    import csv
+    import json
+    import tempfile
+    from pathlib import Path
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from leadrules.engine.python import run_files
+
+    lead_rows, event_rows = with_ids(sample[0]), sample[1]
+    expected = summary(scores(B2B, lead_rows, event_rows))
+    events = [
+        {**e, "occurred_at": e["occurred_at"].strftime("%Y-%m-%dT%H:%M:%S+00:00")}
+        for e in event_rows
+    ]
+    event_columns = ["lead_id", "event", "occurred_at", "url", "form"]
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        for name, rows, columns in (
+            ("leads", lead_rows, COLUMNS),
+            ("events", events, event_columns),
+        ):
+            with open(d / f"{name}.csv", "w", newline="") as f:
+                writer = csv.DictWriter(f, columns, lineterminator="\n")
+                writer.writeheader()
+                writer.writerows(rows)
+            (d / f"{name}.jsonl").write_text(
+                "".join(
+                    json.dumps({k: v for k, v in r.items() if v is not None}) + "\n" for r in rows
+                )
+            )
+            table = {c: [None if r.get(c) is None else str(r[c]) for r in rows] for c in columns}
+            schema = pa.schema([(c, pa.string()) for c in columns])
+            pq.write_table(pa.table(table, schema=schema), d / f"{name}.parquet")
+        for ext in ("csv", "jsonl", "parquet"):
+            results = run_files(
+                B2B,
+                str(d / f"leads.{ext}"),
+                str(d / f"events.{ext}"),
+                AS_OF,
+                report=lambda _m: None,
+            )
+            assert summary({r.lead_id: r for r in results}) == expected, ext
