@@ -29,7 +29,8 @@ def template_files(template: str) -> dict[str, bytes]:
     type=click.Choice(TEMPLATES),
     default="b2b",
     show_default=True,
-    help="b2b: fit and engagement, four tiers; smoove: seed 001's engagement score; "
+    help="b2b: fit and engagement, four tiers; smoove: an e-mail engagement score with an "
+    "offer at 20 points; "
     "simple: three rules and a threshold.",
 )
 def command(directory, template):
