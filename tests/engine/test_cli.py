@@ -246,3 +246,39 @@ def test_tier_expectations(tmp_path):
     assert "  expected tier is missing, got hot (line 13)" in lines
     assert "  expected score < 10, got 10 (line 14)" in lines
     assert lines[-1] == "2 passed, 1 failed"
+
+
+def test_explain_caps_clamp_and_unknown_tier_snapshot(tmp_path, snapshot, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("m.lrules").write_text(
+        "lead country: text\nlead signed_up: time\n"
+        "event open\nevent bounce\n"
+        'fit:\n  country == "IL": +30\n  days_since(signed_up) >= 30: +5\n'
+        "engagement cap 30:\n  each open: +2 cap 5\n  each bounce: -3 cap 7\n"
+        "  each open within 7d: +10\n  no_activity 30d: -15\n"
+        "clamp 0..50\n"
+        'tier israel when country == "IL"\ntier hot >= 30\ntier warm 1..29\n'
+    )
+    Path("leads.csv").write_text("lead_id,country,signed_up\n1,,2025-11-01\n")
+    Path("events.csv").write_text(
+        "lead_id,event,occurred_at\n"
+        + "".join(f"1,open,2025-12-{d:02d}T10:00:00Z\n" for d in (1, 27, 28, 29, 30))
+        + "1,bounce,2025-12-31\n"
+    )
+    r = cli(
+        "explain",
+        "m.lrules",
+        "--leads",
+        "leads.csv",
+        "--events",
+        "events.csv",
+        "--as-of",
+        "2026-01-01",
+        "--lead",
+        "1",
+    )
+    assert r.exit_code == 0, r.stderr
+    # opens: 5 x 2 = 10 capped at 5; 4 recent opens x 10 = 40; bounce -3: 42, capped at 30
+    assert "= 42, cap 30 -> 30" in r.stdout
+    assert 'israel  country == "IL": unknown' in r.stdout
+    assert r.stdout == snapshot
