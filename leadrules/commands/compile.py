@@ -99,7 +99,10 @@ def command(
         lang=lang,
     )
     module = importlib.import_module(TARGETS[target])
-    out = module.compile(model, options)
+    try:
+        out = module.compile(model, options)
+    except ValueError as e:  # an option the target cannot use, e.g. a malformed --leads-table
+        raise click.UsageError(str(e)) from None
     if out.diagnostics:
         sys.stderr.write(dg.render_text(out.diagnostics, {}, color=sys.stderr.isatty()))
     if any(d.is_error for d in out.diagnostics):
