@@ -36,8 +36,15 @@ pytest: setup
 
 test: system-deps lint pytest
 
+# figures go to docs/performance.md by hand, with the command that produced them
 bench: setup
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench_fmt.py
+	$(BIN)/python bench/bench_interpreter.py --events 1000000
+	$(BIN)/python bench/bench_sql.py engine --events 1000000
+	$(BIN)/python bench/bench_sql.py postgres --events 1000000
+	$(BIN)/python bench/bench_sql.py memory --events 10000000
+	$(BIN)/python bench/bench_impact.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis dist build
