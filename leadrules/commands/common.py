@@ -32,6 +32,11 @@ def print_diagnostics(result, fmt: str = "text", stream=None) -> None:
 
 def load_or_exit(path: str):
     """Check a rules file; print its diagnostics on stderr; exit 1 on errors; return the Model."""
+    return check_or_exit(path).model
+
+
+def check_or_exit(path: str):
+    """`load_or_exit`, returning the whole check Result (the Model and the sources it read)."""
     from leadrules.check import check
 
     try:
@@ -42,7 +47,7 @@ def load_or_exit(path: str):
     if errors:
         print_diagnostics(result)
         raise click.exceptions.Exit(EXIT_INPUT)
-    return result.model
+    return result
 
 
 def _usage(message: str) -> int:

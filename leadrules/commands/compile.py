@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from leadrules import diagnostics as dg
-from leadrules.commands.common import EXIT_INPUT, load_or_exit, parse_as_of
+from leadrules.commands.common import EXIT_INPUT, check_or_exit, parse_as_of
 from leadrules.targets import TARGETS, Options
 
 DIALECTS = ("duckdb", "sqlite", "postgres", "bigquery", "snowflake", "spark", "trino")
@@ -87,7 +87,8 @@ def command(
     output,
 ):
     """Compile FILE to TARGET. The same input always gives byte-identical output."""
-    model = load_or_exit(file)
+    checked = check_or_exit(file)
+    model = checked.model
     options = Options(
         dialect=dialect,
         as_of=parse_as_of(as_of, announce=False) if as_of else None,
@@ -104,7 +105,9 @@ def command(
     except ValueError as e:  # an option the target cannot use, e.g. a malformed --leads-table
         raise click.UsageError(str(e)) from None
     if out.diagnostics:
-        sys.stderr.write(dg.render_text(out.diagnostics, {}, color=sys.stderr.isatty()))
+        sys.stderr.write(
+            dg.render_text(out.diagnostics, checked.sources, color=sys.stderr.isatty())
+        )
     if any(d.is_error for d in out.diagnostics):
         raise click.exceptions.Exit(EXIT_INPUT)
     if out.files is not None:
