@@ -1,4 +1,4 @@
-"""Benchmarks of the SQL target and the DuckDB engine (figures in bench/results/sql.md).
+"""Benchmarks of the SQL target and the DuckDB engine (figures in docs/performance.md).
 
     .venv/bin/python bench/bench_sql.py engine --events 1000000     # default engine vs the floor
     .venv/bin/python bench/bench_sql.py postgres --events 1000000   # compiled vs hand-written SQL

@@ -5,13 +5,15 @@ from __future__ import annotations
 import click
 
 from leadrules.commands.common import AS_OF_OPTION, parse_as_of
-from leadrules.impact.cli_support import data_options, model_loader, reported, write_output
+from leadrules.commands.scoring import ENGINE_OPTION, data_options
+from leadrules.impact.cli_support import model_loader, reported, write_output
 
 
 @click.command("diff")
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
 @data_options
+@ENGINE_OPTION
 @AS_OF_OPTION
 @click.option(
     "--format",

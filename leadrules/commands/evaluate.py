@@ -6,12 +6,14 @@ from __future__ import annotations
 import click
 
 from leadrules.commands.common import AS_OF_OPTION, EXIT_INPUT, EXIT_USAGE, fail, parse_as_of
-from leadrules.impact.cli_support import data_options, model_loader, reported, write_output
+from leadrules.commands.scoring import ENGINE_OPTION, data_options
+from leadrules.impact.cli_support import model_loader, reported, write_output
 
 
 @click.command("evaluate")
 @click.argument("file", metavar="FILE")
 @data_options
+@ENGINE_OPTION
 @click.option(
     "--outcomes",
     "outcomes_path",

@@ -7,7 +7,7 @@ import json
 import click
 
 from leadrules.commands.common import AS_OF_OPTION, fail, load_or_exit, parse_as_of
-from leadrules.commands.scoring import data_options, make_options, run_engine
+from leadrules.commands.scoring import data_options, run_engine
 
 
 @click.command("explain")
@@ -25,13 +25,9 @@ from leadrules.commands.scoring import data_options, make_options, run_engine
 )
 def command(
     file,
-    leads,
-    events,
-    lead_key,
-    event_column,
-    time_column,
-    properties_column,
-    skip_bad_rows,
+    leads_path,
+    events_path,
+    options,
     lead_id,
     as_of,
     fmt,
@@ -43,12 +39,11 @@ def command(
 
     model = load_or_exit(file)
     when = parse_as_of(as_of)
-    options = make_options(lead_key, event_column, time_column, properties_column, skip_bad_rows)
     results = run_engine(
-        model, leads, events, when, "python", options, explain=True, only={lead_id}
+        model, leads_path, events_path, when, "python", options, explain=True, only={lead_id}
     )
     if not results:
-        fail(f"lead {json.dumps(lead_id, ensure_ascii=False)} is not in {leads}")
+        fail(f"lead {json.dumps(lead_id, ensure_ascii=False)} is not in {leads_path}")
     explanation = results[0].explanation
     if fmt == "json":
         click.echo(json.dumps(explanation.to_json(), ensure_ascii=False, indent=2))

@@ -5,20 +5,14 @@ from __future__ import annotations
 import click
 
 from leadrules.commands.common import AS_OF_OPTION, EXIT_USAGE, fail, load_or_exit, parse_as_of
-from leadrules.commands.scoring import data_options, make_options, resolve_engine, run_engine
+from leadrules.commands.scoring import ENGINE_OPTION, data_options, resolve_engine, run_engine
 
 
 @click.command("score")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @data_options
 @AS_OF_OPTION
-@click.option(
-    "--engine",
-    type=click.Choice(["duckdb", "python"]),
-    default="duckdb",
-    show_default=True,
-    help="duckdb (embedded, fast) or python (the reference).",
-)
+@ENGINE_OPTION
 @click.option(
     "--format",
     "fmt",
@@ -37,13 +31,9 @@ from leadrules.commands.scoring import data_options, make_options, resolve_engin
 )
 def command(
     file,
-    leads,
-    events,
-    lead_key,
-    event_column,
-    time_column,
-    properties_column,
-    skip_bad_rows,
+    leads_path,
+    events_path,
+    options,
     as_of,
     engine,
     fmt,
@@ -57,8 +47,7 @@ def command(
 
     model = load_or_exit(file)
     when = parse_as_of(as_of)
-    options = make_options(lead_key, event_column, time_column, properties_column, skip_bad_rows)
-    results = run_engine(model, leads, events, when, resolve_engine(engine), options)
+    results = run_engine(model, leads_path, events_path, when, resolve_engine(engine), options)
     text = render(results, model.group_names, fmt)
     if output is None:
         click.echo(text, nl=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import sys
 
@@ -13,11 +14,12 @@ EXISTING = click.Path(exists=True, dir_okay=False)
 
 
 def data_options(f):
-    """--leads, --events and the options that say how to read them."""
+    """--leads, --events and the options that say how to read them. The command receives
+    `leads_path`, `events_path` and `options` (a DataOptions)."""
     options = [
         click.option(
             "--leads",
-            "leads",
+            "leads_path",
             required=True,
             type=EXISTING,
             metavar="PATH",
@@ -25,7 +27,7 @@ def data_options(f):
         ),
         click.option(
             "--events",
-            "events",
+            "events_path",
             required=True,
             type=EXISTING,
             metavar="PATH",
@@ -36,7 +38,7 @@ def data_options(f):
             default="lead_id",
             show_default=True,
             metavar="COLUMN",
-            help="The lead key column, in both files.",
+            help="The lead key column, in every file.",
         ),
         click.option(
             "--event-column",
@@ -64,21 +66,30 @@ def data_options(f):
             help="Report malformed rows and go on, instead of stopping.",
         ),
     ]
+
+    @functools.wraps(f)
+    def wrapper(
+        *args, lead_key, event_column, time_column, properties_column, skip_bad_rows, **kwargs
+    ):
+        from leadrules.engine import DataOptions
+
+        kwargs["options"] = DataOptions(
+            lead_key, event_column, time_column, properties_column, skip_bad_rows
+        )
+        return f(*args, **kwargs)
+
     for option in reversed(options):
-        f = option(f)
-    return f
+        wrapper = option(wrapper)
+    return wrapper
 
 
-def make_options(lead_key, event_column, time_column, properties_column, skip_bad_rows):
-    from leadrules.engine import DataOptions
-
-    return DataOptions(
-        lead_key=lead_key,
-        event_column=event_column,
-        time_column=time_column,
-        properties_column=properties_column,
-        skip_bad_rows=skip_bad_rows,
-    )
+ENGINE_OPTION = click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "python"]),
+    default="duckdb",
+    show_default=True,
+    help="duckdb (embedded, fast) or python (the reference interpreter).",
+)
 
 
 def resolve_engine(engine: str) -> str:

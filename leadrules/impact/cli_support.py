@@ -4,7 +4,6 @@ may be `REV:PATH`, the data options, and turning engine errors into messages."""
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import sys
 import tempfile
@@ -14,7 +13,6 @@ from pathlib import Path
 import click
 
 from leadrules.commands.common import EXIT_INPUT, EXIT_USAGE, fail, load_or_exit
-from leadrules.engine import ENGINES, DataOptions
 
 
 @contextlib.contextmanager
@@ -101,80 +99,6 @@ def notes_once() -> Iterator[None]:
         if sys.stderr.pending:
             inner.write(sys.stderr.pending)
         sys.stderr = inner
-
-
-def data_options(f):
-    """--leads, --events, the reading options and --engine, as `leadrules score` has them; the
-    command receives `leads_path`, `events_path`, `engine` and `options` (a DataOptions)."""
-    options = [
-        click.option(
-            "--leads",
-            "leads_path",
-            required=True,
-            metavar="PATH",
-            type=click.Path(exists=True, dir_okay=False),
-            help="Leads file (CSV, JSON Lines or Parquet).",
-        ),
-        click.option(
-            "--events",
-            "events_path",
-            required=True,
-            metavar="PATH",
-            type=click.Path(exists=True, dir_okay=False),
-            help="Events file (CSV, JSON Lines or Parquet).",
-        ),
-        click.option(
-            "--lead-key",
-            default="lead_id",
-            show_default=True,
-            metavar="COLUMN",
-            help="The lead key column, in every file.",
-        ),
-        click.option(
-            "--event-column",
-            default="event",
-            show_default=True,
-            metavar="COLUMN",
-            help="The events column holding the event type.",
-        ),
-        click.option(
-            "--time-column",
-            default="occurred_at",
-            show_default=True,
-            metavar="COLUMN",
-            help="The events column holding the event time.",
-        ),
-        click.option(
-            "--properties-column",
-            metavar="COLUMN",
-            help="One JSON object column holding the event properties.",
-        ),
-        click.option(
-            "--skip-bad-rows",
-            is_flag=True,
-            help="Report malformed rows and go on, instead of stopping.",
-        ),
-        click.option(
-            "--engine",
-            type=click.Choice(ENGINES),
-            default="duckdb",
-            show_default=True,
-            help="duckdb (embedded, fast) or python (the reference interpreter).",
-        ),
-    ]
-
-    @functools.wraps(f)
-    def wrapper(
-        *args, lead_key, event_column, time_column, properties_column, skip_bad_rows, **kwargs
-    ):
-        kwargs["options"] = DataOptions(
-            lead_key, event_column, time_column, properties_column, skip_bad_rows
-        )
-        return f(*args, **kwargs)
-
-    for option in reversed(options):
-        wrapper = option(wrapper)
-    return wrapper
 
 
 def write_output(text: str, out: str | None) -> None:
