@@ -158,6 +158,18 @@ class ValueResolver:
         c = self.literal(value)
         return "value", c, c.type
 
+    def scalar_const(self, n: ast.Name):
+        """A const used as a value: (Const, type); a list const is an error here."""
+        kind, val, typ = self.const_value(n)
+        if kind == "list":
+            self.error(
+                "LR0201",
+                f"`{n.id}` is a list; use it after `in`",
+                n.span,
+                help=f"write `x in {n.id}`",
+            )
+        return val, typ
+
     # -- events
     def event_source(self, e, ctx: Ctx) -> m.EventSet:
         """`E` (an event or signal) or `E where COND` as an EventSet."""
@@ -266,15 +278,7 @@ class ValueResolver:
                 return m.Prop(prop.name, prop.type), prop.type
             sym = self.symbols.get(n.id)
             if sym is not None and sym.kind == "const":
-                kind, val, typ = self.const_value(n)
-                if kind == "list":
-                    self.error(
-                        "LR0201",
-                        f"`{n.id}` is a list; use it after `in`",
-                        n.span,
-                        help=f"write `x in {n.id}`",
-                    )
-                return val, typ
+                return self.scalar_const(n)
             names = tuple(p.name for p in ctx.event.props)
             hint = self.suggest(n.id, ("const",), names)
             self.error(
@@ -323,15 +327,7 @@ class ValueResolver:
             self.used.add(n.id)
             return m.Attr(n.id, sym.node.type), sym.node.type
         if sym.kind == "const":
-            kind, val, typ = self.const_value(n)
-            if kind == "list":
-                self.error(
-                    "LR0201",
-                    f"`{n.id}` is a list; use it after `in`",
-                    n.span,
-                    help=f"write `x in {n.id}`",
-                )
-            return val, typ
+            return self.scalar_const(n)
         if sym.kind == "group":
             if ctx.kind != "tier":
                 self.error(
