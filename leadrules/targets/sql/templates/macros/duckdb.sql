@@ -7,4 +7,5 @@
 {#- DuckDB's REVERSE keeps grapheme clusters together: split from the end instead -#}
 {% macro after_last_at(x) %}SPLIT_PART({{ x }}, '@', -1){% endmacro %}
 {% macro json_text(column, name) %}JSON_EXTRACT_STRING({{ column }}, '$.{{ name }}'){% endmacro %}
-{% macro count_if(cond) %}COUNT_IF({{ cond }}){% endmacro %}
+{#- COUNT_IF is several times slower than a filtered COUNT(*) (DuckDB 2.0) -#}
+{% macro count_if(cond) %}COUNT(*) FILTER (WHERE {{ cond }}){% endmacro %}
