@@ -103,7 +103,7 @@ def _run(con, model, leads_path, events_path, as_of, options, report) -> list[Le
     n = len(names)
     # group sums and the score are integers in SQL: Python ints, as the interpreter's
     return [
-        LeadResult(row[0], tuple(zip(names, row[1 : n + 1], strict=True)), row[n + 1], row[n + 2])
+        LeadResult(row[0], tuple(zip(names, row[1 : n + 1], strict=False)), row[n + 1], row[n + 2])
         for row in rows
     ]
 
@@ -233,15 +233,15 @@ def _leads_view(con, model: m.Model, src: Source, options: DataOptions) -> None:
     cols = {}
     for a in model.attributes:
         cols.setdefault(a.column, (src.require(a.column, declaration(a)), a.type))
-    n_bad, n_dup = con.execute(
-        f"SELECT count_if({key} IS NULL OR {key} = ''), count(*) - count(DISTINCT {key}) "
-        f"FROM {src.relation}"
-    ).fetchone()
-    if n_bad or n_dup:
-        raise Problem(src.path)
     select = [f"{key} AS lead_id"]
     select += [f"{typed(v, t)} AS {_ident(c)}" for c, (v, t) in cols.items()]
     con.execute(f"CREATE TEMP TABLE leads AS SELECT {', '.join(select)} FROM {src.relation}")
+    missing = _count_if("lead_id IS NULL OR lead_id = ''")
+    n_bad, n_dup = con.execute(
+        f"SELECT {missing}, count(*) - count(DISTINCT lead_id) FROM leads"
+    ).fetchone()
+    if n_bad or n_dup:
+        raise Problem(src.path)
 
 
 def _lead_columns(model: m.Model, options: DataOptions) -> dict[str, str]:
@@ -325,8 +325,8 @@ def _events_view(
     known = "lead_id IN (SELECT lead_id FROM leads)"
     ok = "NOT bad AND declared"
     n_bad, unknown, after, ignored = con.execute(
-        f"SELECT count_if(bad), count_if({ok} AND NOT {known}), "
-        f"count_if({ok} AND {known} AND occurred_at > {as_of_sql}), "
+        f"SELECT {_count_if('bad')}, {_count_if(f'{ok} AND NOT {known}')}, "
+        f"{_count_if(f'{ok} AND {known} AND occurred_at > {as_of_sql}')}, "
         "histogram(event) FILTER (WHERE NOT bad AND NOT declared) FROM events_typed"
     ).fetchone()
     if n_bad:
@@ -340,6 +340,10 @@ def _events_view(
 
 
 # ---- helpers -----------------------------------------------------------------------------
+
+
+def _count_if(cond: str) -> str:
+    return f"count(*) FILTER (WHERE {cond})"  # several times faster than count_if in DuckDB
 
 
 def _ident(name: str) -> str:

@@ -7,5 +7,7 @@
 {#- DuckDB's REVERSE keeps grapheme clusters together: split from the end instead -#}
 {% macro after_last_at(x) %}SPLIT_PART({{ x }}, '@', -1){% endmacro %}
 {% macro json_text(column, name) %}JSON_EXTRACT_STRING({{ column }}, '$.{{ name }}'){% endmacro %}
+{#- TRANSLATE costs ~1 µs a row; LOWER is ASCII-only lowercasing on ASCII text (bytes = characters) -#}
+{% macro lower_ascii(x) %}CASE WHEN STRLEN({{ x }}) = LENGTH({{ x }}) THEN LOWER({{ x }}) ELSE TRANSLATE({{ x }}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') END{% endmacro %}
 {#- COUNT_IF is several times slower than a filtered COUNT(*) (DuckDB 2.0) -#}
 {% macro count_if(cond) %}COUNT(*) FILTER (WHERE {{ cond }}){% endmacro %}
