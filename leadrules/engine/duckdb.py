@@ -1,7 +1,8 @@
 """The default engine: the compiled DuckDB SQL, run in-process over CSV, JSON Lines or Parquet.
 
 1. DuckDB reads each file with the declared types (a number column as DOUBLE, a time as
-   TIMESTAMPTZ...), empty text as missing, into temporary tables: one parse of each file.
+   TIMESTAMPTZ...) into temporary tables `leads` and `events`: one parse of each file. Empty
+   text is missing (the compiled SQL reads an empty event property as missing itself).
 2. Before anything is scored, a validation pass over those tables looks for missing keys, event
    types and times, duplicate lead ids, malformed JSON properties, and counts what the
    interpreter notes on stderr (events of unknown leads, of undeclared types, after the as-of).
@@ -292,22 +293,24 @@ def _events_view(
         return f"event IN ({', '.join(_string(s) for s in dict.fromkeys(sources)) or 'NULL'})"
 
     declared = among(e.source for e in model.events)
-    # one pass types the rows into a table and flags the bad ones
+    # one pass types the rows into the table `events` (the compiled SQL reads empty text as
+    # missing and keeps the declared types), a second one flags and counts the bad rows
     cols = [f"{key} AS lead_id", f"{kind} AS event", f"{typed(time, 'time')} AS occurred_at"]
-    raw, raw_names = [], []
+    raw = []
     problems = [
         "lead_id IS NULL OR lead_id = ''",
         "event IS NULL OR event = ''",
         f"{declared} AND occurred_at IS NULL",
     ]
     for name, (sql, t, owners) in props.items():
-        cols.append(f"{convert(sql, t) if blob else typed(sql, t)} AS {_ident(name)}")
-        if blob and t != "text":
-            raw_names.append(_ident("raw_" + name))
-            raw.append(f"{sql} AS {raw_names[-1]}")
-            problems.append(f"{among(owners)} AND {bad(raw_names[-1], t)}")
+        if not blob:
+            cols.append(f"{sql if t == 'text' else typed(sql, t)} AS {_ident(name)}")
+            continue
+        cols.append(f"{convert(sql, t)} AS {_ident(name)}")
+        if t != "text":
+            raw.append(f"{sql} AS {_ident('raw_' + name)}")
+            problems.append(f"{among(owners)} AND {bad(_ident('raw_' + name), t)}")
     if blob:  # json_extract_string fails on text that is not JSON: check the object first
-        raw_names.append("raw_json")
         raw.append(f"{blob} AS raw_json")
         with_props = among(e.source for e in model.events if e.props)
         problems.insert(
@@ -315,26 +318,19 @@ def _events_view(
             f"{with_props} AND raw_json IS NOT NULL AND trim(raw_json, {SPACE}) <> '' "
             "AND NOT coalesce(json_type(try_cast(raw_json AS JSON)) = 'OBJECT', FALSE)",
         )
+    con.execute(f"CREATE TEMP TABLE events AS SELECT {', '.join(cols + raw)} FROM {src.relation}")
     is_bad = " OR ".join(f"({p})" for p in problems)
-    exclude = f" EXCLUDE ({', '.join(raw_names)})" if raw_names else ""
-    con.execute(
-        f"CREATE TEMP TABLE events_typed AS SELECT *{exclude}, ({is_bad}) AS bad, "
-        f"{declared} AS declared FROM (SELECT {', '.join(cols + raw)} FROM {src.relation})"
-    )
     as_of_sql = f"TIMESTAMP '{timestamp_text(as_of)}'"
     known = "lead_id IN (SELECT lead_id FROM leads)"
     ok = "NOT bad AND declared"
     n_bad, unknown, after, ignored = con.execute(
         f"SELECT {_count_if('bad')}, {_count_if(f'{ok} AND NOT {known}')}, "
         f"{_count_if(f'{ok} AND {known} AND occurred_at > {as_of_sql}')}, "
-        "histogram(event) FILTER (WHERE NOT bad AND NOT declared) FROM events_typed"
+        "histogram(event) FILTER (WHERE NOT bad AND NOT declared) "
+        f"FROM (SELECT *, ({is_bad}) AS bad, {declared} AS declared FROM events)"
     ).fetchone()
     if n_bad:
         raise Problem(src.path)
-    con.execute(
-        "CREATE TEMP VIEW events AS SELECT * EXCLUDE (bad, declared) FROM events_typed "
-        "WHERE declared"
-    )
     counts = SimpleNamespace(unknown_leads=unknown, after_as_of=after)
     return notes(counts, Counter(dict(ignored or {})), leads_path)
 
