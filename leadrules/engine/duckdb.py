@@ -24,6 +24,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import repeat
 from types import SimpleNamespace
 
 from leadrules import model as m
@@ -100,13 +101,18 @@ def _run(con, model, leads_path, events_path, as_of, options, report) -> list[Le
     rows = con.execute(q.scores).fetchall()
     for note in notes:
         report(note)
-    names = [g.name for g in model.groups]
+    return _results(rows, [g.name for g in model.groups])
+
+
+def _results(rows: list[tuple], names: list[str]) -> list[LeadResult]:
+    """`LeadResult`s of the rows `lead_id, <group>..., score, tier`. Group sums and the score
+    are integers in SQL: Python ints, as the interpreter's. Built column by column, so the
+    per-row work stays in C (a third faster than a loop over the rows at 50,000 leads)."""
     n = len(names)
-    # group sums and the score are integers in SQL: Python ints, as the interpreter's
-    return [
-        LeadResult(row[0], tuple(zip(names, row[1 : n + 1], strict=False)), row[n + 1], row[n + 2])
-        for row in rows
-    ]
+    columns = list(zip(*rows, strict=True)) if rows else [()] * (n + 3)
+    pairs = [zip(repeat(name), columns[1 + i]) for i, name in enumerate(names)]
+    groups = zip(*pairs, strict=True) if pairs else repeat(())
+    return list(map(LeadResult, columns[0], groups, columns[n + 1], columns[n + 2]))
 
 
 # ---- reading files, typed by the declarations ---------------------------------------------
@@ -321,13 +327,15 @@ def _events_view(
     con.execute(f"CREATE TEMP TABLE events AS SELECT {', '.join(cols + raw)} FROM {src.relation}")
     is_bad = " OR ".join(f"({p})" for p in problems)
     as_of_sql = f"TIMESTAMP '{timestamp_text(as_of)}'"
-    known = "lead_id IN (SELECT lead_id FROM leads)"
-    ok = "NOT bad AND declared"
+    flags = (
+        f"SELECT event, occurred_at, ({is_bad}) AS bad, {declared} AS declared, "
+        "lead_id IN (SELECT lead_id FROM leads) AS known FROM events"
+    )
     n_bad, unknown, after, ignored = con.execute(
-        f"SELECT {_count_if('bad')}, {_count_if(f'{ok} AND NOT {known}')}, "
-        f"{_count_if(f'{ok} AND {known} AND occurred_at > {as_of_sql}')}, "
+        f"SELECT {_count_if('bad')}, {_count_if('ok AND NOT known')}, "
+        f"{_count_if(f'ok AND known AND occurred_at > {as_of_sql}')}, "
         "histogram(event) FILTER (WHERE NOT bad AND NOT declared) "
-        f"FROM (SELECT *, ({is_bad}) AS bad, {declared} AS declared FROM events)"
+        f"FROM (SELECT *, NOT bad AND declared AS ok FROM ({flags}))"
     ).fetchone()
     if n_bad:
         raise Problem(src.path)

@@ -4,10 +4,15 @@
 `templates/macros/<dialect>.sql` overrides only what differs. `Dialect(name).<macro>(...)`
 finds the dialect's macro first, then the default one, and macros call each other through the
 same dispatcher (`sql.<macro>`), so an override in a dialect is seen by the default macros too.
+
+Jinja compiles the macro files to Python on every run (~20 ms, a tenth of `leadrules score`'s
+fixed cost at the time of writing); the compiled code is kept in `$XDG_CACHE_HOME/leadrules/jinja`
+(`~/.cache/...`), keyed by the files' text, and a cache that cannot be read or written is skipped.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 from pathlib import Path
@@ -31,6 +36,7 @@ class Dialect:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=_bytecode_cache(),
         )
         self.env.globals["sql"] = self
         self.env.tests["plain"] = lambda name: PLAIN.fullmatch(name) is not None
@@ -54,3 +60,30 @@ class Dialect:
 @cache
 def dialect(name: str) -> Dialect:
     return Dialect(name)
+
+
+@cache
+def _bytecode_cache():
+    """A FileSystemBytecodeCache that never fails a run, or None where there is no cache dir."""
+    import jinja2
+
+    class Cache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # unreadable or truncated: compile again
+                bucket.reset()
+
+        def dump_bytecode(self, bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    directory = os.path.join(base, "leadrules", "jinja")
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError:
+        return None
+    return Cache(directory)
