@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from itertools import repeat
 from types import SimpleNamespace
@@ -295,18 +295,15 @@ def _events_view(
                 text = src.require(p.name, f"the property `{p.name}` of {event_declaration(event)}")
             props.setdefault(p.name, (text, p.type, []))[2].append(event.source)
 
-    def among(sources) -> str:  # on the typed rows, whose type column is `event`
-        return f"event IN ({', '.join(_string(s) for s in dict.fromkeys(sources)) or 'NULL'})"
-
-    declared = among(e.source for e in model.events)
+    declared = {e.source for e in model.events}
     # one pass types the rows into the table `events` (the compiled SQL reads empty text as
-    # missing and keeps the declared types), a second one flags and counts the bad rows
+    # missing and keeps the declared types); a second one counts, per event type, the rows and
+    # those with each problem: (SQL, the event types whose rows it makes bad, None for all)
     cols = [f"{key} AS lead_id", f"{kind} AS event", f"{typed(time, 'time')} AS occurred_at"]
     raw = []
-    problems = [
-        "lead_id IS NULL OR lead_id = ''",
-        "event IS NULL OR event = ''",
-        f"{declared} AND occurred_at IS NULL",
+    problems: list[tuple[str, Collection[str] | None]] = [
+        ("lead_id IS NULL OR lead_id = ''", None),
+        ("occurred_at IS NULL", declared),
     ]
     for name, (sql, t, owners) in props.items():
         if not blob:
@@ -315,32 +312,41 @@ def _events_view(
         cols.append(f"{convert(sql, t)} AS {_ident(name)}")
         if t != "text":
             raw.append(f"{sql} AS {_ident('raw_' + name)}")
-            problems.append(f"{among(owners)} AND {bad(_ident('raw_' + name), t)}")
+            problems.append((bad(_ident("raw_" + name), t), set(owners)))
     if blob:  # json_extract_string fails on text that is not JSON: check the object first
         raw.append(f"{blob} AS raw_json")
-        with_props = among(e.source for e in model.events if e.props)
         problems.insert(
             0,
-            f"{with_props} AND raw_json IS NOT NULL AND trim(raw_json, {SPACE}) <> '' "
-            "AND NOT coalesce(json_type(try_cast(raw_json AS JSON)) = 'OBJECT', FALSE)",
+            (
+                f"raw_json IS NOT NULL AND trim(raw_json, {SPACE}) <> '' "
+                "AND NOT coalesce(json_type(try_cast(raw_json AS JSON)) = 'OBJECT', FALSE)",
+                {e.source for e in model.events if e.props},
+            ),
         )
     con.execute(f"CREATE TEMP TABLE events AS SELECT {', '.join(cols + raw)} FROM {src.relation}")
-    is_bad = " OR ".join(f"({p})" for p in problems)
     as_of_sql = f"TIMESTAMP '{timestamp_text(as_of)}'"
-    flags = (
-        f"SELECT event, occurred_at, ({is_bad}) AS bad, {declared} AS declared, "
-        "lead_id IN (SELECT lead_id FROM leads) AS known FROM events"
-    )
-    n_bad, unknown, after, ignored = con.execute(
-        f"SELECT {_count_if('bad')}, {_count_if('ok AND NOT known')}, "
-        f"{_count_if(f'ok AND known AND occurred_at > {as_of_sql}')}, "
-        "histogram(event) FILTER (WHERE NOT bad AND NOT declared) "
-        f"FROM (SELECT *, NOT bad AND declared AS ok FROM ({flags}))"
-    ).fetchone()
-    if n_bad:
-        raise Problem(src.path)
-    counts = SimpleNamespace(unknown_leads=unknown, after_as_of=after)
-    return notes(counts, Counter(dict(ignored or {})), leads_path)
+    flags = ", ".join(f"({sql}) AS p{i}" for i, (sql, _kinds) in enumerate(problems))
+    counts = ", ".join(_count_if(f"p{i}") for i in range(len(problems)))
+    groups = con.execute(
+        f"SELECT event, count(*), {_count_if('NOT known')}, "
+        f"{_count_if(f'known AND occurred_at > {as_of_sql}')}, {counts} "
+        f"FROM (SELECT event, occurred_at, lead_id IN (SELECT lead_id FROM leads) AS known, "
+        f"{flags} FROM events) GROUP BY event"
+    ).fetchall()
+    unknown = after = 0
+    ignored: Counter[str] = Counter()
+    for event, rows, n_unknown, n_after, *n_problems in groups:
+        if not event or any(
+            n and (kinds is None or event in kinds)
+            for n, (_sql, kinds) in zip(n_problems, problems, strict=True)
+        ):
+            raise Problem(src.path)
+        if event in declared:
+            unknown += n_unknown
+            after += n_after
+        else:
+            ignored[event] = rows
+    return notes(SimpleNamespace(unknown_leads=unknown, after_as_of=after), ignored, leads_path)
 
 
 # ---- helpers -----------------------------------------------------------------------------
