@@ -1,6 +1,7 @@
 """Benchmarks of the SQL target and the DuckDB engine (figures in docs/performance.md).
 
     .venv/bin/python bench/bench_sql.py engine --events 1000000     # default engine vs the floor
+    .venv/bin/python bench/bench_sql.py engine --baseline /tmp/old  # ... and an older checkout
     .venv/bin/python bench/bench_sql.py postgres --events 1000000   # compiled vs hand-written SQL
     .venv/bin/python bench/bench_sql.py memory --events 10000000    # peak RSS of `leadrules score`
     .venv/bin/python bench/bench_sql.py steps --events 1000000      # the engine's statements, timed
@@ -72,22 +73,29 @@ def generate(n: int) -> tuple[Path, Path]:
     return leads, events
 
 
-def timed(cmd: list[str]) -> float:
+Command = tuple[list[str], dict[str, str] | None]  # argv, environment (None: inherited)
+
+
+def timed(cmd: Command) -> float:
+    argv, env = cmd
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     return time.perf_counter() - start
 
 
-def alternate(a: list[str], b: list[str], runs: int) -> tuple[list[float], list[float]]:
-    timed(a), timed(b)  # warm the page cache
-    ta, tb = [], []
+def alternate(cmds: list[Command], runs: int) -> list[list[float]]:
+    for cmd in cmds:  # warm the page cache
+        timed(cmd)
+    times: list[list[float]] = [[] for _ in cmds]
     for _ in range(runs):
-        ta.append(timed(a))
-        tb.append(timed(b))
-    return ta, tb
+        for cmd, ts in zip(cmds, times, strict=True):
+            ts.append(timed(cmd))
+    return times
 
 
-def engine(n: int, runs: int) -> None:
+def engine(n: int, runs: int, baseline: str | None = None) -> None:
+    """`baseline`: another checkout of leadrules (e.g. a `git worktree` of an older commit),
+    whose `leadrules score` is timed too, in the same alternation."""
     leads, events = generate(n)
     floor = [
         PY,
@@ -95,25 +103,21 @@ def engine(n: int, runs: int) -> None:
         'import duckdb, sys; duckdb.sql("SELECT lead_id, event, count(*) FROM '
         f"read_csv('{events}') GROUP BY lead_id, event\").fetchall()",
     ]
-    ours = [
-        LEADRULES,
-        "score",
-        str(MODEL),
-        "--leads",
-        str(leads),
-        "--events",
-        str(events),
-        "--as-of",
-        AS_OF,
-        "-o",
-        os.devnull,
-    ]
-    t_ours, t_floor = alternate(ours, floor, runs)
-    m_ours, m_floor = statistics.median(t_ours), statistics.median(t_floor)
+    args = ["score", str(MODEL), "--leads", str(leads), "--events", str(events)]
+    args += ["--as-of", AS_OF, "-o", os.devnull]
+    cmds: list[tuple[str, Command]] = [("leadrules score (duckdb)", ([LEADRULES, *args], None))]
+    if baseline:
+        env = {**os.environ, "PYTHONPATH": str(Path(baseline).resolve())}
+        cli = "import sys; from leadrules.cli import main; sys.argv[0] = 'leadrules'; main()"
+        cmds.append(("baseline leadrules score", ([PY, "-P", "-c", cli, *args], env)))
+    cmds.append(("floor GROUP BY", (floor, None)))
+    times = alternate([cmd for _, cmd in cmds], runs)
+    medians = [statistics.median(ts) for ts in times]
     print(f"events: {n}; runs: {runs} alternated")
-    print(f"leadrules score (duckdb): median {m_ours:.3f}s  {[round(t, 3) for t in t_ours]}")
-    print(f"floor GROUP BY:           median {m_floor:.3f}s  {[round(t, 3) for t in t_floor]}")
-    print(f"ratio: {m_ours / m_floor:.2f}x (goal <= 2.0x)")
+    for (label, _), m, ts in zip(cmds, medians, times, strict=True):
+        print(f"{label + ':':26} median {m:.3f}s  {[round(t, 3) for t in ts]}")
+    for (label, _), m in zip(cmds[:-1], medians, strict=False):
+        print(f"ratio, {label}: {m / medians[-1]:.2f}x (goal <= 2.0x)")
 
 
 def steps(n: int) -> None:
@@ -278,9 +282,10 @@ def main() -> None:
     parser.add_argument("what", choices=["engine", "steps", "postgres", "memory"])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--baseline", metavar="DIR", help="engine: also time this checkout")
     args = parser.parse_args()
     if args.what == "engine":
-        engine(args.events, args.runs)
+        engine(args.events, args.runs, args.baseline)
     elif args.what == "steps":
         steps(args.events)
     elif args.what == "postgres":
