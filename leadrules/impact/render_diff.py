@@ -111,17 +111,7 @@ def render_text(diff: Diff) -> str:
     moved = diff.moved
     if moved:
         out += ["", "Leads that changed tier"]
-        rows = [["lead", "old", "new", "old tier", "new tier"]]
-        rows += [
-            [
-                d.lead_id,
-                str(d.old_score),
-                str(d.new_score),
-                tier_label(d.old_tier),
-                tier_label(d.new_tier),
-            ]
-            for d in moved[:LIST_LIMIT]
-        ]
+        rows = [["lead", "old", "new", "old tier", "new tier"], *_moved_rows(moved)]
         out += grid(rows, {1, 2})
         if len(moved) > LIST_LIMIT:
             out.append(f"  ... and {len(moved) - LIST_LIMIT} more (--format json lists every lead)")
@@ -175,17 +165,7 @@ def render_markdown(diff: Diff, title: str = "leadrules diff") -> str:
     moved = diff.moved
     if moved:
         out += ["", f"<details><summary>Leads that changed tier ({len(moved)})</summary>", ""]
-        rows = [["lead", "old score", "new score", "old tier", "new tier"]]
-        rows += [
-            [
-                d.lead_id,
-                str(d.old_score),
-                str(d.new_score),
-                tier_label(d.old_tier),
-                tier_label(d.new_tier),
-            ]
-            for d in moved[:LIST_LIMIT]
-        ]
+        rows = [["lead", "old score", "new score", "old tier", "new tier"], *_moved_rows(moved)]
         out += _md_table(rows, {1, 2})
         if len(moved) > LIST_LIMIT:
             out += ["", f"... and {len(moved) - LIST_LIMIT} more."]
@@ -226,3 +206,17 @@ def render_json(diff: Diff) -> str:
 
 
 RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_json}
+
+
+def _moved_rows(moved) -> list[list[str]]:
+    """The first LIST_LIMIT leads that changed tier, as table rows."""
+    return [
+        [
+            d.lead_id,
+            str(d.old_score),
+            str(d.new_score),
+            tier_label(d.old_tier),
+            tier_label(d.new_tier),
+        ]
+        for d in moved[:LIST_LIMIT]
+    ]

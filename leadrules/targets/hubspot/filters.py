@@ -138,8 +138,9 @@ def or_of_and(fs: list[dict]) -> dict:
     }
 
 
-def property_changed(prop: str) -> dict:
-    """A re-enrollment trigger: `prop` got a new value (hs_name / hs_value with IS_KNOWN)."""
+def _property_change(prop: str, value_operation: dict) -> dict:
+    """The hs_name / hs_value pair HubSpot uses for "property `prop` changed": the flows built in
+    the editor show it when read back with GET /automation/v4/flows/{flowId}."""
     return and_branch(
         [
             property_filter(
@@ -151,40 +152,18 @@ def property_changed(prop: str) -> dict:
                     "includeObjectsWithNoValueSet": False,
                 },
             ),
-            property_filter(
-                "hs_value",
-                {
-                    "operationType": "ALL_PROPERTY",
-                    "operator": "IS_KNOWN",
-                    "includeObjectsWithNoValueSet": False,
-                },
-            ),
+            property_filter("hs_value", {**value_operation, "includeObjectsWithNoValueSet": False}),
         ]
     )
 
 
+def property_changed(prop: str) -> dict:
+    """A re-enrollment trigger: `prop` got a new value."""
+    return _property_change(prop, {"operationType": "ALL_PROPERTY", "operator": "IS_KNOWN"})
+
+
 def property_changed_to(prop: str, value: str) -> dict:
-    """A re-enrollment trigger: `prop` changed to `value` (the hs_name / hs_value pattern that
-    flows built in the editor show when read back with GET /automation/v4/flows/{flowId})."""
-    return and_branch(
-        [
-            property_filter(
-                "hs_name",
-                {
-                    "operationType": "STRING",
-                    "operator": "IS_EQUAL_TO",
-                    "value": prop,
-                    "includeObjectsWithNoValueSet": False,
-                },
-            ),
-            property_filter(
-                "hs_value",
-                {
-                    "operationType": "ENUMERATION",
-                    "operator": "IS_ANY_OF",
-                    "values": [value],
-                    "includeObjectsWithNoValueSet": False,
-                },
-            ),
-        ]
+    """A re-enrollment trigger: `prop` changed to `value`."""
+    return _property_change(
+        prop, {"operationType": "ENUMERATION", "operator": "IS_ANY_OF", "values": [value]}
     )
