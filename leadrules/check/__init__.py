@@ -41,9 +41,7 @@ def check(path: str | Path, text: str | bytes | None = None) -> Result:
         if not any(d.is_error for d in diags):
             diags += analysis.tier_diagnostics(model)
             diags += analysis.rule_diagnostics(model)
-            diags += analysis.unused_diagnostics(
-                builder.symbols, builder.used_names(), model, builder.root.path
-            )
+            diags += analysis.unused_diagnostics(builder.symbols, builder.used_names(), model)
     diags = sorted(set(diags), key=dg.sort_key)
     if any(d.is_error for d in diags):
         model = None

@@ -264,7 +264,7 @@ def rule_diagnostics(model: m.Model) -> list[dg.Diagnostic]:
     return out
 
 
-def unused_diagnostics(symbols, used: set[str], model: m.Model, root_path: str) -> list:
+def unused_diagnostics(symbols, used: set[str], model: m.Model) -> list:
     """Attributes, events, signals and consts that no rule, signal in use or tier refers to."""
     out = []
     any_activity = any(

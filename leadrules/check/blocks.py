@@ -135,7 +135,6 @@ def _typed(b: Builder, value: ast.Literal, typ: str, what: str):
 
 
 def test(b: Builder, s: ast.TestBlock, groups, tiers) -> m.TestCase | None:
-    ok = True
     as_of = m.DEFAULT_TEST_AS_OF
     lead: dict[str, object] = {}
     events_src = []

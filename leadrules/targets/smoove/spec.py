@@ -42,7 +42,7 @@ def _trigger(v: Verdict) -> dict:
 
 
 def scoring_automations(
-    model: m.Model, vs: tuple[Verdict, ...], total: str, group_fields: dict[str, str]
+    vs: tuple[Verdict, ...], total: str, group_fields: dict[str, str]
 ) -> list[dict]:
     out = []
     for v in vs:
@@ -182,7 +182,7 @@ def build(model: m.Model, options: Options, diags: list[dg.Diagnostic]) -> dict:
         {"kind": "cap", "text": f"{g.name} cap {g.cap}"} for g in model.groups if g.cap is not None
     ]
     extra = [f for f in group_fields.values() if f != total["name"]]
-    automations = scoring_automations(model, vs, total["name"], group_fields)
+    automations = scoring_automations(vs, total["name"], group_fields)
     fed = {a["field"] for auto in automations for a in auto["actions"]}
     field_list = [
         {**f, "syncOnly": f["name"] not in fed}
