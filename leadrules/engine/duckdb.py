@@ -12,9 +12,9 @@
 When DuckDB cannot read a cell as its type, or the validation pass finds a problem, the run goes
 to the reference interpreter: it reports the first bad row with its file and line (or, with
 `--skip-bad-rows`, reports each one and scores the rest). So a bad file fails with the same
-message on both engines, and a good file gives the same rows. (A value form that DuckDB reads
-and Python would not, such as the bool `t`, is the one place the engines can differ: DuckDB
-accepts it.)
+message on both engines, and a good file gives the same rows. Numbers and bools are read as
+text and typed exactly as the Python readers type them, so that a form DuckDB alone would accept
+(`inf`, `1_000`, the bool `t`) hands over to the interpreter and is reported too.
 """
 
 from __future__ import annotations
@@ -117,7 +117,9 @@ def _results(rows: list[tuple], names: list[str]) -> list[LeadResult]:
 
 # ---- reading files, typed by the declarations ---------------------------------------------
 
-DUCK_TYPES = {"number": "DOUBLE", "text": "VARCHAR", "bool": "BOOLEAN", "time": "TIMESTAMPTZ"}
+# how each type is read: numbers and bools as text, typed by `typed` exactly as the Python
+# readers type them (DuckDB's own casts also take `inf`, `1_000`, the bool `t`...)
+DUCK_TYPES = {"number": "VARCHAR", "text": "VARCHAR", "bool": "VARCHAR", "time": "TIMESTAMPTZ"}
 
 
 @dataclass(frozen=True)
@@ -193,10 +195,7 @@ def typed(v: str, typ: str) -> str:
         return f"NULLIF({v}, '')"
     if typ == "time":
         return f"CAST({v} AS TIMESTAMP)"
-    return v
-
-
-# ---- typing text as the Python readers do (event properties in one JSON column) ----------
+    return convert(v, typ)  # numbers and bools arrive as text; `bad` flags what they refuse
 
 
 def convert(v: str, typ: str) -> str:
@@ -233,6 +232,9 @@ def bad(v: str, typ: str) -> str:
 # ---- the typed views and the validation pass --------------------------------------------
 
 
+INVALID = '"leadrules: invalid row"'  # a flag column no attribute can be named
+
+
 def _leads_view(con, model: m.Model, src: Source, options: DataOptions) -> None:
     from leadrules.data.leads import declaration
 
@@ -242,10 +244,14 @@ def _leads_view(con, model: m.Model, src: Source, options: DataOptions) -> None:
         cols.setdefault(a.column, (src.require(a.column, declaration(a)), a.type))
     select = [f"{key} AS lead_id"]
     select += [f"{typed(v, t)} AS {_ident(c)}" for c, (v, t) in cols.items()]
-    con.execute(f"CREATE TEMP TABLE leads AS SELECT {', '.join(select)} FROM {src.relation}")
-    missing = _count_if("lead_id IS NULL OR lead_id = ''")
+    flags = [bad(v, t) for v, t in cols.values() if t in ("number", "bool")]
+    invalid = " OR ".join(["lead_id IS NULL OR lead_id = ''", *flags])
+    con.execute(
+        f"CREATE TEMP TABLE leads AS SELECT {', '.join(select)}, ({invalid}) AS {INVALID} "
+        f"FROM {src.relation}"
+    )
     n_bad, n_dup = con.execute(
-        f"SELECT {missing}, count(*) - count(DISTINCT lead_id) FROM leads"
+        f"SELECT {_count_if(INVALID)}, count(*) - count(DISTINCT lead_id) FROM leads"
     ).fetchone()
     if n_bad or n_dup:
         raise Problem(src.path)
@@ -306,11 +312,10 @@ def _events_view(
         ("occurred_at IS NULL", declared),
     ]
     for name, (sql, t, owners) in props.items():
-        if not blob:
-            cols.append(f"{sql if t == 'text' else typed(sql, t)} AS {_ident(name)}")
-            continue
-        cols.append(f"{convert(sql, t)} AS {_ident(name)}")
-        if t != "text":
+        from_text = blob or t in ("number", "bool")  # typed here from text, checked by `bad`
+        value = convert(sql, t) if from_text else sql if t == "text" else typed(sql, t)
+        cols.append(f"{value} AS {_ident(name)}")
+        if from_text and t != "text":
             raw.append(f"{sql} AS {_ident('raw_' + name)}")
             problems.append((bad(_ident("raw_" + name), t), set(owners)))
     if blob:  # json_extract_string fails on text that is not JSON: check the object first

@@ -73,6 +73,11 @@ BAD = [
     ("lead_id,size\n1,10\n2,ten\n", "event x\nlead size: number\nx: +1\n", "leads"),
     ("lead_id,size\n1,10\n1,11\n", "event x\nlead size: number\nx: +1\n", "leads"),
     ("lead_id,flag\n1,yes\n2,maybe\n", "event x\nlead flag: bool\nx: +1\n", "leads"),
+    # forms DuckDB's own BOOLEAN cast accepts and the Python readers do not
+    ("lead_id,flag\n1,yes\n2,t\n", "event x\nlead flag: bool\nx: +1\n", "leads"),
+    ("lead_id,flag\n1,no\n2,off\n", "event x\nlead flag: bool\nx: +1\n", "leads"),
+    ("lead_id,size\n1,10\n2,inf\n", "event x\nlead size: number\nx: +1\n", "leads"),
+    ("lead_id,size\n1,10\n2,1_000\n", "event x\nlead size: number\nx: +1\n", "leads"),
 ]
 
 
