@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from pathlib import Path
 
 import click
 
@@ -86,3 +87,17 @@ AS_OF_OPTION = click.option(
     metavar="TIMESTAMP",
     help="Score as of this ISO-8601 time (no zone means UTC). Default: now, printed on stderr.",
 )
+
+
+def write_output(text: str, path: str | None) -> None:
+    """Write `text` to `path` (UTF-8, `\n` line ends), or to stdout when `path` is None; a path
+    that cannot be written is a usage error (exit 2), never a traceback."""
+    if path is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text.encode("utf-8"))
+    except OSError as e:
+        fail(f"cannot write {path}: {e.strerror}", EXIT_USAGE)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from leadrules import diagnostics as dg
-from leadrules.commands.common import EXIT_INPUT, check_or_exit, parse_as_of
+from leadrules.commands.common import EXIT_INPUT, check_or_exit, parse_as_of, write_output
 from leadrules.targets import TARGETS, Options
 
 DIALECTS = ("duckdb", "sqlite", "postgres", "bigquery", "snowflake", "spark", "trino")
@@ -113,14 +113,8 @@ def command(
     if out.files is not None:
         if not output:
             raise click.UsageError(f"--target {target} writes several files: give -o DIR")
-        root = Path(output)
         for rel, content in sorted(out.files.items()):
-            dest = root / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(content.encode("utf-8"))
-        click.echo(f"wrote {len(out.files)} files to {root}", err=True)
+            write_output(content, str(Path(output) / rel))
+        click.echo(f"wrote {len(out.files)} files to {output}", err=True)
         return
-    if output:
-        Path(output).write_bytes(out.text.encode("utf-8"))
-    else:
-        sys.stdout.write(out.text)
+    write_output(out.text, output)

@@ -5,9 +5,16 @@ from __future__ import annotations
 
 import click
 
-from leadrules.commands.common import AS_OF_OPTION, EXIT_INPUT, EXIT_USAGE, fail, parse_as_of
+from leadrules.commands.common import (
+    AS_OF_OPTION,
+    EXIT_INPUT,
+    EXIT_USAGE,
+    fail,
+    parse_as_of,
+    write_output,
+)
 from leadrules.commands.scoring import ENGINE_OPTION, data_options
-from leadrules.impact.cli_support import model_loader, reported, write_output
+from leadrules.impact.cli_support import model_loader, reported
 
 
 @click.command("evaluate")

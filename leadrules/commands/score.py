@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from leadrules.commands.common import AS_OF_OPTION, EXIT_USAGE, fail, load_or_exit, parse_as_of
+from leadrules.commands.common import AS_OF_OPTION, load_or_exit, parse_as_of, write_output
 from leadrules.commands.scoring import ENGINE_OPTION, data_options, resolve_engine, run_engine
 
 
@@ -49,11 +49,4 @@ def command(
     when = parse_as_of(as_of)
     results = run_engine(model, leads_path, events_path, when, resolve_engine(engine), options)
     text = render(results, model.group_names, fmt)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        try:
-            with open(output, "w", encoding="utf-8", newline="") as f:
-                f.write(text)
-        except OSError as e:
-            fail(f"cannot write {output}: {e.strerror}", EXIT_USAGE)
+    write_output(text, output)

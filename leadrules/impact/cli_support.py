@@ -10,8 +10,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import click
-
 from leadrules.commands.common import EXIT_INPUT, EXIT_USAGE, fail, load_or_exit
 
 
@@ -99,13 +97,3 @@ def notes_once() -> Iterator[None]:
         if sys.stderr.pending:
             inner.write(sys.stderr.pending)
         sys.stderr = inner
-
-
-def write_output(text: str, out: str | None) -> None:
-    if out is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        Path(out).write_text(text, encoding="utf-8")
-    except OSError as e:
-        fail(f"cannot write {out}: {e.strerror}", EXIT_USAGE)
