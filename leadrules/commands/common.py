@@ -89,15 +89,17 @@ AS_OF_OPTION = click.option(
 )
 
 
-def write_output(text: str, path: str | None) -> None:
+def write_output(text: str, path: str | None, make_parents: bool = False) -> None:
     """Write `text` to `path` (UTF-8, `\n` line ends), or to stdout when `path` is None; a path
-    that cannot be written is a usage error (exit 2), never a traceback."""
+    that cannot be written is a usage error (exit 2), never a traceback. Folders are created
+    only with `make_parents` (the files of a multi-file target inside `-o DIR`)."""
     if path is None:
         click.echo(text, nl=False)
         return
     try:
         target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if make_parents:
+            target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(text.encode("utf-8"))
     except OSError as e:
         fail(f"cannot write {path}: {e.strerror}", EXIT_USAGE)

@@ -114,7 +114,7 @@ def command(
         if not output:
             raise click.UsageError(f"--target {target} writes several files: give -o DIR")
         for rel, content in sorted(out.files.items()):
-            write_output(content, str(Path(output) / rel))
+            write_output(content, str(Path(output) / rel), make_parents=True)
         click.echo(f"wrote {len(out.files)} files to {output}", err=True)
         return
     write_output(out.text, output)
