@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from leadrules.data.errors import BadRows
-from leadrules.data.leads import require
+from leadrules.data.leads import convert_cells, require
 from leadrules.data.sources import BadRow, CsvTable, open_table
 from leadrules.data.values import CONVERTERS, show, to_text, to_time
 
@@ -137,7 +137,11 @@ class EventReader:
             return lambda row, line: self._json_props(row[column], event, line)
         needed_by = "the property `{}` of " + event_declaration(event)
         slots = tuple(
-            (self._column(p.name, needed_by.format(p.name)), CONVERTERS[p.type], p)
+            (
+                self._column(p.name, needed_by.format(p.name)),
+                CONVERTERS[p.type],
+                f"`{p.name}` (property of an event)",
+            )
             for p in event.props
         )
         if isinstance(self.table, CsvTable) and all(p.type == "text" for p in event.props):
@@ -147,19 +151,9 @@ class EventReader:
                 return lambda row, line: (row[only] or None,)
             columns = tuple(s[0] for s in slots)
             return lambda row, line: tuple([row[i] or None for i in columns])
-        return lambda row, line: self._typed_props(row, slots, line)
-
-    def _typed_props(self, row, slots, line) -> tuple | None:
-        values = []
-        for index, convert, prop in slots:
-            raw = row[index]
-            try:
-                values.append(convert(raw))
-            except ValueError as e:
-                message = f"{e}: {show(raw)} in column `{prop.name}` (property of an event)"
-                self.bad.bad(self.path, line, message, self.table.unit)
-                return None
-        return tuple(values)
+        return lambda row, line: convert_cells(
+            row, slots, self.path, line, self.table.unit, self.bad
+        )
 
     def _json_props(self, raw, event, line) -> tuple | None:
         column = self.options.properties_column

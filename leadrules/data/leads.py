@@ -25,7 +25,10 @@ def read_leads(model, path: str, lead_key: str, bad: BadRows) -> dict[str, tuple
     table = open_table(path, [lead_key, *(a.column for a in attrs)])
     try:
         key_index = require(table, lead_key, "the lead key", " (choose another with --lead-key)")
-        slots = [(require(table, a.column, declaration(a)), _converter(a), a) for a in attrs]
+        slots = [
+            (require(table, a.column, declaration(a)), _converter(a), column_label(a))
+            for a in attrs
+        ]
         leads: dict[str, tuple] = {}
         first_line: dict[str, int] = {}
         unit = table.unit
@@ -46,7 +49,7 @@ def read_leads(model, path: str, lead_key: str, bad: BadRows) -> dict[str, tuple
                 message = f"duplicate lead id {show(lead_id)} (first at {unit} {first})"
                 bad.bad(path, line, message, unit)
                 continue
-            values = _convert(row, slots, path, line, unit, bad)
+            values = convert_cells(row, slots, path, line, unit, bad)
             if values is not None:
                 leads[lead_id] = values
                 first_line[lead_id] = line
@@ -70,14 +73,20 @@ def _converter(attr):
     return convert_text
 
 
-def _convert(row, slots, path, line, unit, bad: BadRows) -> tuple | None:
+def column_label(attr) -> str:
+    """How a bad cell names its column: the column and the declaration that reads it."""
+    return f"`{attr.column}` ({declaration(attr)})"
+
+
+def convert_cells(row, slots, path, line, unit, bad: BadRows) -> tuple | None:
+    """Type one row's cells; `slots` are (index, converter, column label). A cell a converter
+    refuses reports the row as bad (with its label) and gives None."""
     values = []
-    for index, convert, attr in slots:
+    for index, convert, label in slots:
         raw = row[index]
         try:
             values.append(convert(raw))
         except ValueError as e:
-            message = f"{e}: {show(raw)} in column `{attr.column}` ({declaration(attr)})"
-            bad.bad(path, line, message, unit)
+            bad.bad(path, line, f"{e}: {show(raw)} in column {label}", unit)
             return None
     return tuple(values)
