@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # System packages the test suite needs: PostgreSQL server binaries (the tests start a throwaway
-# server themselves) and Chromium (renders the evaluate HTML report). Installs what is missing
-# when run as root; otherwise says what is missing (the tests then skip locally, fail in CI).
+# server themselves), Chromium (renders the evaluate report and the serve dashboard), a Java
+# runtime (local Spark), Node.js and npm (the VS Code extension's grammar tests and packaging).
+# Installs what is missing when run as root; otherwise says what is missing (the tests then skip
+# locally, fail in CI).
 set -euo pipefail
 missing=()
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -eq 0 ]; then
   echo "system deps: all present"
   exit 0
