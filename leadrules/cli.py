@@ -20,6 +20,12 @@ COMMANDS = {
     "evaluate": ("leadrules.commands.evaluate", "Evaluate a model against known outcomes."),
     "init": ("leadrules.commands.init", "Write a starter model with data and a test."),
     "debug": ("leadrules.commands.debug", "Print a compiler stage (ast, model) as JSON."),
+    "serve": ("leadrules.commands.serve", "Keep every lead's score live over HTTP."),
+    "import": ("leadrules.commands.import_", "Load leads and events files into a serve store."),
+    "outbox": ("leadrules.commands.outbox", "List and re-queue deliveries of a serve store."),
+    "sync": ("leadrules.commands.sync", "Push changed scores to HubSpot, smoove or a webhook."),
+    "apply": ("leadrules.commands.apply", "Create or update a model's definitions in HubSpot."),
+    "lsp": ("leadrules.commands.lsp", "Run the language server over stdio."),
 }
 
 

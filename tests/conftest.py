@@ -28,3 +28,31 @@ def need(condition: bool, reason: str) -> None:
 @pytest.fixture
 def examples_dir() -> Path:
     return EXAMPLES
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One PostgreSQL server for the whole run, shared by every suite.
+
+    The exception instead when it cannot start: tests call need()."""
+    import pg
+
+    try:
+        server = pg.start()
+    except (OSError, Exception) as e:  # noqa: BLE001 - reported through need() by the tests
+        yield e
+        return
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg(pg_server):
+    """A connection (autocommit) to the session's PostgreSQL server."""
+    from conftest import need
+
+    need(not isinstance(pg_server, Exception), f"PostgreSQL server: {pg_server}")
+    import psycopg
+
+    with psycopg.connect(pg_server.conninfo, autocommit=True) as conn:
+        yield conn
