@@ -1,0 +1,44 @@
+"""Delivery: scores, tiers and tier actions reaching HubSpot, smoove and webhooks.
+
+- `config`: the `[sinks.*]`, `[actions]` and `[delivery]` tables of the TOML config;
+- `updates`: a lead's state, mapped to each sink's own terms (the property names of
+  `leadrules compile --target hubspot`, smoove's field ids, a webhook body);
+- `hubspot`, `smoove`, `webhook`: one sink each, all with `send(updates) -> outcomes`;
+- `actions`: who runs each action kind, and the outbox rows a lead's change produces (`serve`);
+- `worker`: delivers the outbox of a `serve` store, with retries and a dead-letter state;
+- `state` and `sync`: `leadrules sync`, the diff push from files.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from leadrules.sinks.config import ConfigError, DeliveryConfig
+
+SINKS = ("hubspot", "smoove", "webhook")
+
+
+def build_sink(config: DeliveryConfig, name: str, stop: threading.Event | None = None):
+    """The sink `name` as the config describes it; ConfigError when it is not configured or its
+    secret's environment variable is not set."""
+    if name == "hubspot":
+        if config.hubspot is None:
+            raise ConfigError(f"{config.path}: no [sinks.hubspot] table")
+        from leadrules.sinks.hubspot import HubSpotSink
+
+        token = config.secret(config.hubspot.token_env, "[sinks.hubspot]")
+        return HubSpotSink(config.hubspot, token, stop)
+    if name == "smoove":
+        if config.smoove is None:
+            raise ConfigError(f"{config.path}: no [sinks.smoove] table")
+        from leadrules.sinks.smoove import SmooveSink
+
+        token = config.secret(config.smoove.token_env, "[sinks.smoove]")
+        return SmooveSink(config.smoove, token, stop)
+    if name == "webhook":
+        from leadrules.sinks.webhook import WebhookSink
+
+        cfg = config.webhook
+        secret = config.secret(cfg.secret_env, "signing webhooks ([sinks.webhook] secret_env)")
+        return WebhookSink(secret, cfg.url, cfg.timeout, stop, cfg.batch_size)
+    raise ConfigError(f"unknown sink {name!r} (known: {', '.join(SINKS)})")

@@ -1,0 +1,143 @@
+"""The delivery worker: reads the outbox of a `serve` store and delivers it, at least once.
+
+A row is claimed (`claim_due_outbox`), sent, then marked delivered; a crash between sending and
+marking sends it again with the same idempotency key, so a receiver that keeps the keys it has
+seen acts once. A failure is retried after exponential back-off with jitter (or after the
+destination's Retry-After / rate-limit policy), up to `[delivery] max_attempts`, then the row is
+dead: `leadrules outbox list` shows it and `leadrules outbox retry` re-queues it.
+
+The store interface (leadrules/store): `claim_due_outbox(limit, now)`, `mark_delivered(id)`,
+`mark_retry(id, next_at, error)` (counts one more attempt), `mark_dead(id, error)`,
+`list_outbox(status=None)`, `requeue(ids)`. A row has id, lead_id, sink, kind, payload (JSON),
+idempotency_key, status, attempts, next_attempt_at, last_error, created_at, delivered_at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+
+from leadrules.sinks.config import ConfigError, DeliveryConfig
+from leadrules.sinks.http import Outcome, backoff
+from leadrules.sinks.updates import Update
+
+log = logging.getLogger("leadrules.delivery")
+
+
+def field(row, name: str):
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Deliverer:
+    """Sends claimed outbox rows through the configured sinks and records each outcome."""
+
+    def __init__(
+        self,
+        store,
+        config: DeliveryConfig,
+        stop: threading.Event | None = None,
+        sinks: dict | None = None,
+        clock=_now,
+    ):
+        self.store = store
+        self.config = config
+        self.stop = stop
+        self.sinks = sinks if sinks is not None else {}
+        self.clock = clock
+        self.counts: dict[tuple[str, str], int] = {}  # (sink, outcome) -> deliveries
+
+    def sink(self, name: str):
+        if name not in self.sinks:
+            from leadrules.sinks import build_sink
+
+            self.sinks[name] = build_sink(self.config, name, self.stop)
+        return self.sinks[name]
+
+    def close(self) -> None:
+        for s in self.sinks.values():
+            s.close()
+
+    def deliver(self, rows) -> None:
+        by_sink: dict[str, list] = {}
+        for row in sorted(rows, key=lambda r: (str(field(r, "created_at")), field(r, "id"))):
+            by_sink.setdefault(field(row, "sink"), []).append(row)
+        for name, group in by_sink.items():
+            try:
+                sink = self.sink(name)
+            except ConfigError as e:
+                for row in group:
+                    self._failed(row, Outcome(False, str(e), False))
+                continue
+            updates = []
+            for row in group:
+                payload = field(row, "payload")
+                if isinstance(payload, (str, bytes)):
+                    payload = json.loads(payload)
+                u = Update.from_json(name, payload, field(row, "idempotency_key"))
+                if u.lead_id == "None":
+                    u = Update(name, str(field(row, "lead_id")), u.contact, u.data, u.key)
+                updates.append(u)
+            outcomes = sink.send(updates)
+            for row, outcome in zip(group, outcomes, strict=True):
+                if outcome.ok:
+                    self.store.mark_delivered(field(row, "id"))
+                    self._count(name, "delivered")
+                else:
+                    self._failed(row, outcome)
+
+    def _failed(self, row, outcome: Outcome) -> None:
+        attempts = int(field(row, "attempts") or 0) + 1
+        name = field(row, "sink")
+        error = outcome.error or "failed"
+        if not outcome.retryable or attempts >= self.config.max_attempts:
+            why = error if not outcome.retryable else f"{error} (after {attempts} attempts)"
+            self.store.mark_dead(field(row, "id"), why)
+            self._count(name, "dead")
+            log.warning("delivery %s to %s is dead: %s", field(row, "id"), name, why)
+            return
+        wait = backoff(attempts, self.config.backoff_base, self.config.backoff_max)
+        if outcome.retry_after is not None:
+            wait = max(wait, outcome.retry_after)
+        self.store.mark_retry(field(row, "id"), self.clock() + dt.timedelta(seconds=wait), error)
+        self._count(name, "retry")
+
+    def _count(self, sink: str, outcome: str) -> None:
+        self.counts[(sink, outcome)] = self.counts.get((sink, outcome), 0) + 1
+
+
+def run_worker(
+    store,
+    config: DeliveryConfig,
+    stop_event: threading.Event,
+    *,
+    batch: int = 500,
+    idle: float = 0.2,
+    deliverer: Deliverer | None = None,
+) -> None:
+    """Deliver due outbox rows until `stop_event` is set (poll every `idle` seconds when idle).
+    Run it in a thread beside `serve`'s HTTP server."""
+    d = deliverer or Deliverer(store, config, stop_event)
+    try:
+        while not stop_event.is_set():
+            try:
+                rows = store.claim_due_outbox(batch, d.clock())
+            except Exception:  # noqa: BLE001 - a store hiccup must not kill the worker
+                log.exception("claiming due deliveries failed; retrying")
+                stop_event.wait(1.0)
+                continue
+            if not rows:
+                stop_event.wait(idle)
+                continue
+            try:
+                d.deliver(rows)
+            except Exception:  # noqa: BLE001 - rows stay claimed-pending and come back
+                log.exception("delivering %d rows failed", len(rows))
+                stop_event.wait(1.0)
+    finally:
+        d.close()
