@@ -42,3 +42,13 @@ def build_sink(config: DeliveryConfig, name: str, stop: threading.Event | None =
         secret = config.secret(cfg.secret_env, "signing webhooks ([sinks.webhook] secret_env)")
         return WebhookSink(secret, cfg.url, cfg.timeout, stop, cfg.batch_size)
     raise ConfigError(f"unknown sink {name!r} (known: {', '.join(SINKS)})")
+
+
+def action_runners(model, config) -> dict[str, str | None]:
+    """For `serve` (leadrules/serve/actions.py): kind -> `crm` (the CRM's own workflows), the
+    sink that delivers it (`hubspot`, `smoove`, `webhook`), `worker` (delays), or None when
+    nobody runs it."""
+    from leadrules.sinks.actions import serve_runners
+    from leadrules.sinks.config import as_delivery_config
+
+    return serve_runners(model, as_delivery_config(config))

@@ -1,6 +1,6 @@
 """Who runs each action kind of a model, and the outbox rows a lead's change produces.
 
-`serve` calls `action_runners` at start (it prints the list; an action nobody runs is a start-up
+`serve` calls `who_runs` at start (it prints the list; an action nobody runs is a start-up
 error, never a silent drop) and `deliveries` inside the transaction that stores a lead's new
 score, writing each returned item as an outbox row."""
 
@@ -15,6 +15,7 @@ from leadrules.sinks.updates import LeadState, Mapper, delivery_key
 RUNNERS = {
     "hubspot-workflows": "hubspot",
     "smoove-automations": "smoove",
+    "crm": None,  # the configured CRM's own automations (hubspot, else smoove)
 }
 # what the CRMs' own automations cannot do (the compile targets report these as LR0801)
 CANNOT = {
@@ -35,10 +36,37 @@ def action_kinds(model) -> list[str]:
     return list(dict.fromkeys(a.kind for auto in model.automations for a in auto.actions))
 
 
-def action_runners(model, config: DeliveryConfig) -> list[Runner]:
+def who_runs(model, config: DeliveryConfig) -> list[Runner]:
     """Who runs each action kind of the model; ConfigError naming every kind nobody runs."""
+    runners, problems = resolve(model, config)
+    if problems:
+        raise ConfigError(
+            f"{config.path}: actions nobody runs:\n" + "\n".join(f"  - {p}" for _, p in problems)
+        )
+    return runners
+
+
+def serve_runners(model, config: DeliveryConfig) -> dict[str, str | None]:
+    """The table `serve` asks for (`leadrules.sinks.action_runners`): kind -> the sink that
+    delivers it, `crm` for the CRM's own workflows, `worker` for delays, None for nobody."""
+    runners, problems = resolve(model, config)
+    out: dict[str, str | None] = {kind: None for kind, _ in problems}
+    for r in runners:
+        if r.runner in RUNNERS:
+            out[r.kind] = "crm"
+        elif r.runner.startswith("webhook"):
+            out[r.kind] = "webhook"
+        elif r.runner == "inline":
+            out[r.kind] = "worker"
+        else:
+            out[r.kind] = r.runner
+    return out
+
+
+def resolve(model, config: DeliveryConfig) -> tuple[list[Runner], list[tuple[str, str]]]:
+    """(who runs each kind, [(kind, why nobody does)])."""
     out: list[Runner] = []
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     crm = config.crm
     for kind in action_kinds(model):
         if kind == "delay":
@@ -47,7 +75,10 @@ def action_runners(model, config: DeliveryConfig) -> list[Runner]:
         if kind == "set":
             if crm is None:
                 problems.append(
-                    "`set` updates a CRM property: configure [sinks.hubspot] or [sinks.smoove]"
+                    (
+                        kind,
+                        "`set` updates a CRM property: configure [sinks.hubspot] or [sinks.smoove]",
+                    )
                 )
             else:
                 out.append(Runner(kind, crm, f"leadrules, as a {crm} property update"))
@@ -58,28 +89,39 @@ def action_runners(model, config: DeliveryConfig) -> list[Runner]:
         runner = config.actions.get(kind)
         if runner is None:
             problems.append(
-                f"`{kind}`: nobody runs it; add to [actions] e.g. "
-                f'{kind} = "hubspot-workflows", "smoove-automations" or "webhook:https://..."'
+                (
+                    kind,
+                    f"`{kind}`: nobody runs it; add to [actions] e.g. "
+                    f'{kind} = "hubspot-workflows", "smoove-automations" or "webhook:https://..."',
+                )
             )
             continue
         if runner.startswith("webhook:"):
             url = runner[len("webhook:") :]
             if not url.startswith(("http://", "https://")):
-                problems.append(f'[actions] {kind} = "{runner}": the webhook needs an http(s) URL')
+                problems.append(
+                    (kind, f'[actions] {kind} = "{runner}": the webhook needs an http(s) URL')
+                )
                 continue
             out.append(Runner(kind, runner, f"leadrules, as a signed POST to {url}"))
             continue
-        sink = RUNNERS.get(runner)
-        if sink is None:
+        if runner not in RUNNERS:
             known = ", ".join([*RUNNERS, "webhook:URL"])
-            problems.append(f'[actions] {kind} = "{runner}": unknown runner (known: {known})')
-        elif getattr(config, sink) is None:
             problems.append(
-                f'[actions] {kind} = "{runner}" needs [sinks.{sink}]: the tier property '
-                "that triggers the workflows must reach it"
+                (kind, f'[actions] {kind} = "{runner}": unknown runner (known: {known})')
+            )
+            continue
+        sink = RUNNERS[runner] or crm
+        if sink is None or getattr(config, sink) is None:
+            problems.append(
+                (
+                    kind,
+                    f'[actions] {kind} = "{runner}" needs [sinks.{sink or "hubspot"}]: the tier '
+                    "property that triggers the workflows must reach it",
+                )
             )
         elif (sink, kind) in CANNOT:
-            problems.append(f'[actions] {kind} = "{runner}": {CANNOT[(sink, kind)]}')
+            problems.append((kind, f'[actions] {kind} = "{runner}": {CANNOT[(sink, kind)]}'))
         else:
             label = "HubSpot workflows" if sink == "hubspot" else "smoove automations"
             out.append(
@@ -89,11 +131,7 @@ def action_runners(model, config: DeliveryConfig) -> list[Runner]:
                     f"{label} from `leadrules compile --target {sink}`, triggered by the tier",
                 )
             )
-    if problems:
-        raise ConfigError(
-            f"{config.path}: actions nobody runs:\n" + "\n".join(f"  - {p}" for p in problems)
-        )
-    return out
+    return out, problems
 
 
 @dataclass(frozen=True)
@@ -162,7 +200,7 @@ def deliveries(
         out.append(OutboxItem(sink, "properties", u.to_json(), u.key))
     if not autos:
         return out
-    runners = {r.kind: r.runner for r in action_runners(model, config)}
+    runners = {r.kind: r.runner for r in who_runs(model, config)}
     for auto in autos:
         delay = 0
         for index, a in enumerate(auto.actions):

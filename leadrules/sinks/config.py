@@ -189,3 +189,18 @@ def _table(cls, table: object, where: str, path: str):
     if "base_url" in values:
         values["base_url"] = values["base_url"].rstrip("/")
     return cls(**values)
+
+
+def as_delivery_config(config) -> DeliveryConfig:
+    """A DeliveryConfig from what a caller holds: one already, a parsed TOML dict, or `serve`'s
+    Config (its `raw` document)."""
+    if isinstance(config, DeliveryConfig):
+        return config
+    if isinstance(config, dict):
+        return parse_config(config)
+    raw = getattr(config, "raw", None)
+    if isinstance(raw, dict):
+        return parse_config(raw, getattr(config, "path", None) or "<config>")
+    if config is None:
+        return DeliveryConfig()
+    raise TypeError(f"not a delivery config: {type(config).__name__}")

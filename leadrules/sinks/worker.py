@@ -7,27 +7,24 @@ destination's Retry-After / rate-limit policy), up to `[delivery] max_attempts`,
 dead: `leadrules outbox list` shows it and `leadrules outbox retry` re-queues it.
 
 The store interface (leadrules/store): `claim_due_outbox(limit, now)`, `mark_delivered(id)`,
-`mark_retry(id, next_at, error)` (counts one more attempt), `mark_dead(id, error)`,
-`list_outbox(status=None)`, `requeue(ids)`. A row has id, lead_id, sink, kind, payload (JSON),
-idempotency_key, status, attempts, next_attempt_at, last_error, created_at, delivered_at.
+`mark_retry(id, next_at, error)`, `mark_dead(id, error)`, `list_outbox(status=None)`,
+`requeue(ids)`; a claim counts the attempt (a claimed row's `attempts` includes the one being
+made) and leases the row. A row has id, lead_id, sink, kind, payload (JSON), idempotency_key,
+status, attempts, next_attempt_at, last_error, created_at, delivered_at.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import threading
 
-from leadrules.sinks.config import ConfigError, DeliveryConfig
+from leadrules.sinks.config import ConfigError, DeliveryConfig, as_delivery_config
 from leadrules.sinks.http import Outcome, backoff
+from leadrules.sinks.rows import field, row_update
 from leadrules.sinks.updates import Update
 
 log = logging.getLogger("leadrules.delivery")
-
-
-def field(row, name: str):
-    return row[name] if isinstance(row, dict) else getattr(row, name)
 
 
 def _now() -> dt.datetime:
@@ -66,33 +63,38 @@ class Deliverer:
     def deliver(self, rows) -> None:
         by_sink: dict[str, list] = {}
         for row in sorted(rows, key=lambda r: (str(field(r, "created_at")), field(r, "id"))):
-            by_sink.setdefault(field(row, "sink"), []).append(row)
+            try:
+                u = self.update(row)
+            except (KeyError, TypeError, ValueError) as e:
+                u = Outcome(False, f"malformed outbox row: {type(e).__name__}: {e}", False)
+            if isinstance(u, Outcome):
+                self._record(row, u)
+                continue
+            by_sink.setdefault(u.sink, []).append((row, u))
         for name, group in by_sink.items():
             try:
                 sink = self.sink(name)
             except ConfigError as e:
-                for row in group:
-                    self._failed(row, Outcome(False, str(e), False))
+                for row, _ in group:
+                    self._record(row, Outcome(False, str(e), False))
                 continue
-            updates = []
-            for row in group:
-                payload = field(row, "payload")
-                if isinstance(payload, (str, bytes)):
-                    payload = json.loads(payload)
-                u = Update.from_json(name, payload, field(row, "idempotency_key"))
-                if u.lead_id == "None":
-                    u = Update(name, str(field(row, "lead_id")), u.contact, u.data, u.key)
-                updates.append(u)
-            outcomes = sink.send(updates)
-            for row, outcome in zip(group, outcomes, strict=True):
-                if outcome.ok:
-                    self.store.mark_delivered(field(row, "id"))
-                    self._count(name, "delivered")
-                else:
-                    self._failed(row, outcome)
+            outcomes = sink.send([u for _, u in group])
+            for (row, _), outcome in zip(group, outcomes, strict=True):
+                self._record(row, outcome)
+
+    def update(self, row) -> Update | Outcome:
+        """The row as an Update for its sink, or its outcome when there is nothing to send."""
+        return row_update(row, self.config, self.store)
+
+    def _record(self, row, outcome: Outcome) -> None:
+        if outcome.ok:
+            self.store.mark_delivered(field(row, "id"))
+            self._count(field(row, "sink"), "delivered")
+        else:
+            self._failed(row, outcome)
 
     def _failed(self, row, outcome: Outcome) -> None:
-        attempts = int(field(row, "attempts") or 0) + 1
+        attempts = max(1, int(field(row, "attempts") or 0))  # the claim counted this one
         name = field(row, "sink")
         error = outcome.error or "failed"
         if not outcome.retryable or attempts >= self.config.max_attempts:
@@ -122,7 +124,7 @@ def run_worker(
 ) -> None:
     """Deliver due outbox rows until `stop_event` is set (poll every `idle` seconds when idle).
     Run it in a thread beside `serve`'s HTTP server."""
-    d = deliverer or Deliverer(store, config, stop_event)
+    d = deliverer or Deliverer(store, as_delivery_config(config), stop_event)
     try:
         while not stop_event.is_set():
             try:
