@@ -87,3 +87,6 @@ class FakeStore:
         from leadrules.sinks.actions import OutboxItem
 
         return self.add(lead_id, OutboxItem(sink, kind, payload, key))
+
+    def close(self):
+        pass
