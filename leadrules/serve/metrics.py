@@ -1,0 +1,57 @@
+"""`GET /metrics`: the Prometheus text exposition format (version 0.0.4)."""
+
+from __future__ import annotations
+
+
+def render(service) -> str:
+    m = service.metrics
+    lines = [
+        "# HELP leadrules_events_total Events received, by outcome.",
+        "# TYPE leadrules_events_total counter",
+    ]
+    for status in ("accepted", "duplicate", "ignored", "rejected"):
+        lines.append(f'leadrules_events_total{{status="{status}"}} {m.events.get(status, 0)}')
+    lines += [
+        "# HELP leadrules_scoring_seconds Time to score one lead (the interpreter's work).",
+        "# TYPE leadrules_scoring_seconds histogram",
+    ]
+    for bound in m.BOUNDS:
+        lines.append(f'leadrules_scoring_seconds_bucket{{le="{bound}"}} {m.buckets[bound]}')
+    lines.append(f'leadrules_scoring_seconds_bucket{{le="+Inf"}} {m.scorings}')
+    lines.append(f"leadrules_scoring_seconds_sum {m.scoring_seconds:.9f}")
+    lines.append(f"leadrules_scoring_seconds_count {m.scorings}")
+    lines += [
+        "# HELP leadrules_rescores_total Leads rescored, by cause.",
+        "# TYPE leadrules_rescores_total counter",
+    ]
+    for cause in ("event", "attributes", "time", "model"):
+        lines.append(f'leadrules_rescores_total{{cause="{cause}"}} {m.rescored.get(cause, 0)}')
+    lines += [
+        "# HELP leadrules_http_requests_total HTTP requests, by route and status.",
+        "# TYPE leadrules_http_requests_total counter",
+    ]
+    for (route, status), n in sorted(m.requests.items(), key=str):
+        if status != "seconds":
+            lines.append(f'leadrules_http_requests_total{{route="{route}",code="{status}"}} {n}')
+    with service.store.transaction() as tx:
+        depth = tx.outbox_depth()
+        by_sink = tx.all("SELECT sink, status, COUNT(*) FROM outbox GROUP BY sink, status")
+        tiers = tx.tier_counts()
+    lines += [
+        "# HELP leadrules_deliveries Deliveries in the outbox, by sink and outcome.",
+        "# TYPE leadrules_deliveries gauge",
+    ]
+    for sink, status, n in sorted(by_sink):
+        lines.append(f'leadrules_deliveries{{sink="{sink}",outcome="{status}"}} {n}')
+    lines += [
+        "# HELP leadrules_outbox_depth Deliveries pending.",
+        "# TYPE leadrules_outbox_depth gauge",
+        f"leadrules_outbox_depth {depth}",
+        "# HELP leadrules_leads Leads by tier.",
+        "# TYPE leadrules_leads gauge",
+    ]
+    for tier, n in tiers.items():
+        if tier is not None:
+            lines.append(f'leadrules_leads{{tier="{tier}"}} {n}')
+    lines.append(f"leadrules_model_reloads_total {service.reloads}")
+    return "\n".join(lines) + "\n"

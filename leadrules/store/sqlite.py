@@ -1,0 +1,56 @@
+"""The embedded backend: one SQLite file in WAL mode (stdlib `sqlite3`, nothing to install).
+
+One connection per process, used by one transaction at a time (a lock); a write transaction
+starts with `BEGIN IMMEDIATE`, so the database's write lock serializes writers across processes
+too (`busy_timeout` makes a second process wait instead of failing). `synchronous=FULL`: an
+answered commit survives a power cut, not only a killed process.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from leadrules.store.base import Store, StoreError, Tx
+
+
+class SqliteStore(Store):
+    placeholder = "?"
+    row_locks = False
+    key_type = "INTEGER PRIMARY KEY AUTOINCREMENT"
+
+    def __init__(self, path: str):
+        self.url = f"sqlite:///{path}"
+        self.path = path
+        try:
+            self.conn = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False, timeout=30.0
+            )
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.execute("PRAGMA busy_timeout=30000")
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot open {path}: {e}") from None
+        self.lock = threading.RLock()
+        self.migrate()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        with self.lock:
+            cur = self.conn.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(self, cur)
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            else:
+                cur.execute("COMMIT")
+            finally:
+                cur.close()
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
