@@ -52,3 +52,16 @@ def action_runners(model, config) -> dict[str, str | None]:
     from leadrules.sinks.config import as_delivery_config
 
     return serve_runners(model, as_delivery_config(config))
+
+
+def check_runners(model, config) -> tuple[list[str], list[str]]:
+    """For `serve` at start: (one line per action kind saying who runs it, the errors: a kind
+    nobody runs, or a delivery config that cannot be used)."""
+    from leadrules.sinks.actions import resolve
+    from leadrules.sinks.config import as_delivery_config
+
+    try:
+        runners, problems = resolve(model, as_delivery_config(config))
+    except ConfigError as e:
+        return [], [str(e)]
+    return [f"{r.kind}: {r.text}" for r in runners], [p for _, p in problems]

@@ -55,6 +55,7 @@ class HubSpotConfig:
     concurrency: int = 4
     batch_size: int = 100
     timeout: float = 30.0
+    client_secret_env: str = "HUBSPOT_CLIENT_SECRET"  # serve: verifying HubSpot's webhooks
 
 
 @dataclass(frozen=True)
