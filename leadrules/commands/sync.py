@@ -96,16 +96,35 @@ def _id_attribute(model, config, to: str) -> str | None:
 
 
 def _contacts(model, leads_path: str, options, attr: str) -> dict[str, object]:
+    """Lead id -> the id attribute's value, reading only those two columns (the engine has
+    already read and checked the whole file)."""
     from leadrules.data import DataError
-    from leadrules.data.errors import BadRows
-    from leadrules.data.leads import read_leads
+    from leadrules.data.leads import declaration, require
+    from leadrules.data.sources import BadRow, open_table
+    from leadrules.data.values import CONVERTERS, to_text
 
-    index = [a.name for a in model.attributes].index(attr)
+    a = model.attribute(attr)
+    convert = CONVERTERS[a.type]
+    out: dict[str, object] = {}
     try:
-        leads = read_leads(model, leads_path, options.lead_key, BadRows(options.skip_bad_rows))
+        table = open_table(leads_path, [options.lead_key, a.column])
+        try:
+            key = require(table, options.lead_key, "the lead key")
+            col = require(table, a.column, declaration(a))
+            for _, row in table.rows():
+                if type(row) is BadRow:
+                    continue
+                try:
+                    lead, value = to_text(row[key]), convert(row[col])
+                except ValueError:
+                    continue
+                if lead is not None:
+                    out.setdefault(lead, value)
+        finally:
+            table.close()
     except DataError as e:
         fail(str(e))
-    return {lead: values[index] for lead, values in leads.items()}
+    return out
 
 
 def _sync(model, config, to, results, contacts, state_url, dry_run) -> None:

@@ -29,12 +29,15 @@ SCHEMA = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
 @dataclass(frozen=True)
 class Confirmed:
     score: int
-    groups: dict[str, int]
+    groups: str  # groups_text(): canonical JSON, compared as text
     tier: str | None
     previous_tier: str | None
 
 
 def groups_text(groups: dict[str, int]) -> str:
+    """Canonical JSON of the group scores (sorted keys, no spaces): compared as text."""
+    if all(k.isidentifier() for k in groups):  # group names are identifiers: nothing to escape
+        return "{" + ",".join(f'"{k}":{groups[k]}' for k in sorted(groups)) + "}"
     return json.dumps(groups, sort_keys=True, separators=(",", ":"))
 
 
@@ -84,7 +87,7 @@ class SyncState:
             (destination,),
         )
         return {
-            lead: Confirmed(int(score), json.loads(groups), tier, prev)
+            lead: Confirmed(int(score), groups, tier, prev)
             for lead, score, groups, tier, prev in cur.fetchall()
         }
 
@@ -102,7 +105,7 @@ class SyncState:
             "previous_tier = excluded.previous_tier, confirmed_at = excluded.confirmed_at"
         )
         params = [
-            (destination, lead, c.score, groups_text(c.groups), c.tier, c.previous_tier, at)
+            (destination, lead, c.score, c.groups, c.tier, c.previous_tier, at)
             for lead, c in rows
         ]
         with self._tx():

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from leadrules.sinks.config import DeliveryConfig
 from leadrules.sinks.http import backoff
-from leadrules.sinks.state import Confirmed, SyncState
+from leadrules.sinks.state import Confirmed, SyncState, groups_text
 from leadrules.sinks.updates import LeadState, Mapper, Update
 
 MAX_WAIT = 120.0  # a retry the destination asks to delay longer than this fails this run
@@ -57,8 +57,9 @@ def plan(
     new = 0
     for r in results:
         groups = dict(r.groups)
+        text = groups_text(groups)
         old = state.get(r.lead_id)
-        if old is not None and (old.score, old.groups, old.tier) == (r.score, groups, r.tier):
+        if old is not None and (old.score, old.groups, old.tier) == (r.score, text, r.tier):
             continue
         if old is None:
             new += 1
@@ -75,7 +76,7 @@ def plan(
             previous_known=old is not None,
             contact=None if contact in (None, "") else str(contact),
         )
-        changes.append((mapper.update(to, s, dest), Confirmed(r.score, groups, r.tier, previous)))
+        changes.append((mapper.update(to, s, dest), Confirmed(r.score, text, r.tier, previous)))
     return Plan(dest, len(results), changes, new)
 
 
