@@ -91,7 +91,7 @@ def resolve(model, config: DeliveryConfig) -> tuple[list[Runner], list[tuple[str
             problems.append(
                 (
                     kind,
-                    f"`{kind}`: nobody runs it; add to [actions] e.g. "
+                    f"no one runs `{kind}` actions: add to [actions] e.g. "
                     f'{kind} = "hubspot-workflows", "smoove-automations" or "webhook:https://..."',
                 )
             )

@@ -105,8 +105,7 @@ class SyncState:
             "previous_tier = excluded.previous_tier, confirmed_at = excluded.confirmed_at"
         )
         params = [
-            (destination, lead, c.score, c.groups, c.tier, c.previous_tier, at)
-            for lead, c in rows
+            (destination, lead, c.score, c.groups, c.tier, c.previous_tier, at) for lead, c in rows
         ]
         with self._tx():
             if self.mark == "?":

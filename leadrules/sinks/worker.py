@@ -25,6 +25,7 @@ from leadrules.sinks.rows import field, row_update
 from leadrules.sinks.updates import Update
 
 log = logging.getLogger("leadrules.delivery")
+STATE_KINDS = ("crm", "properties")  # rows carrying a lead's whole state: the newest wins
 
 
 def _now() -> dt.datetime:
@@ -48,6 +49,7 @@ class Deliverer:
         self.sinks = sinks if sinks is not None else {}
         self.clock = clock
         self.counts: dict[tuple[str, str], int] = {}  # (sink, outcome) -> deliveries
+        self._newest: dict[tuple[str, str], int] = {}  # (sink, lead) -> newest state row sent
 
     def sink(self, name: str):
         if name not in self.sinks:
@@ -63,6 +65,12 @@ class Deliverer:
     def deliver(self, rows) -> None:
         by_sink: dict[str, list] = {}
         for row in sorted(rows, key=lambda r: (str(field(r, "created_at")), field(r, "id"))):
+            if self._superseded(row):
+                # a newer state of this lead already reached the CRM: sending this older one
+                # (back from a retry) would overwrite it with stale values
+                self._record(row, Outcome(True))
+                self._count(field(row, "sink"), "superseded")
+                continue
             try:
                 u = self.update(row)
             except (KeyError, TypeError, ValueError) as e:
@@ -86,10 +94,19 @@ class Deliverer:
         """The row as an Update for its sink, or its outcome when there is nothing to send."""
         return row_update(row, self.config, self.store)
 
+    def _superseded(self, row) -> bool:
+        if field(row, "kind") not in STATE_KINDS:
+            return False
+        newest = self._newest.get((field(row, "sink"), str(field(row, "lead_id"))))
+        return newest is not None and field(row, "id") < newest
+
     def _record(self, row, outcome: Outcome) -> None:
         if outcome.ok:
             self.store.mark_delivered(field(row, "id"))
             self._count(field(row, "sink"), "delivered")
+            if field(row, "kind") in STATE_KINDS:
+                key = (field(row, "sink"), str(field(row, "lead_id")))
+                self._newest[key] = max(self._newest.get(key, 0), field(row, "id"))
         else:
             self._failed(row, outcome)
 

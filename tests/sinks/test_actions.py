@@ -66,7 +66,7 @@ def test_an_action_nobody_runs_is_an_error_naming_each(model):
     text = str(e.value)
     assert "`set` updates a CRM property" in text
     assert '[actions] notify = "hubspot-workflows" needs [sinks.hubspot]' in text
-    assert "`task`: nobody runs it" in text
+    assert "no one runs `task` actions: add to [actions]" in text
     assert 'sms = "carrier": unknown runner' in text
     with pytest.raises(ConfigError, match="HubSpot workflows have no documented SMS action"):
         who_runs(

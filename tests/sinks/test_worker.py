@@ -163,3 +163,21 @@ def test_rows_in_serves_own_shape_are_delivered():
     assert body["type"] == "tier.entered" and body["new_tier"] == "SQL"
     assert body["old_tier"] == "MQL" and body["model"]["hash"] == "h1"
     assert receiver.bad_signatures == 0
+
+
+def test_an_older_state_back_from_a_retry_never_overwrites_a_newer_one():
+    with FakeHubSpot(token=TOKEN) as fake:
+        config = cfg(f'[sinks.hubspot]\nbase_url = "{fake.url}"\n')
+        store = FakeStore()
+
+        def props(score):
+            payload = {"lead_id": "1", "contact": "a@x.io", "properties": {"s": str(score)}}
+            return OutboxItem("hubspot", "properties", payload, f"k{score}")
+
+        fake.flaky = {"a@x.io": 1}  # the first attempt (score 10) fails, retried later
+        old = store.add("1", props(10))
+        with Running(store, config):
+            until(lambda: store.rows[old]["attempts"] == 1 and not store.rows[old]["claimed"])
+            new = store.add("1", props(20))
+            until(lambda: all(store.rows[r]["status"] == "delivered" for r in (old, new)))
+    assert fake.contacts["a@x.io"]["s"] == "20"
