@@ -69,7 +69,15 @@ def action_kinds(model) -> list[str]:
 
 
 def check_runners(model, config) -> tuple[list[str], list[str]]:
-    """(lines listing who runs what, errors): an action nobody runs is an error."""
+    """(lines listing who runs what, errors): an action nobody runs is an error. The delivery
+    side (`leadrules.sinks.check_runners`) answers when it is installed."""
+    try:
+        sinks = importlib.import_module("leadrules.sinks")
+    except ModuleNotFoundError:
+        sinks = None
+    custom = getattr(sinks, "check_runners", None)
+    if custom is not None:
+        return custom(model, config)
     table = runners(model, config)
     lines, errors = [], []
     has_worker = worker_available()
