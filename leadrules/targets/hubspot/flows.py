@@ -15,6 +15,7 @@ from leadrules.targets import Options
 from leadrules.targets.automation import Criterion, Trigger, Verdict, slug
 from leadrules.targets.hubspot import actions as act
 from leadrules.targets.hubspot import filters as flt
+from leadrules.targets.hubspot.crm import Crm
 from leadrules.targets.hubspot.properties import LAST_RULE, Names
 
 
@@ -50,10 +51,10 @@ def _list_based(filters: list[dict], re_enroll_on: dict) -> dict:
 
 
 def tier_flow(
-    auto: m.Automation, model: m.Model, n: Names, options: Options, diags: list[dg.Diagnostic]
+    auto: m.Automation, crm: Crm, n: Names, options: Options, diags: list[dg.Diagnostic]
 ) -> tuple[str, dict] | None:
     """(file name, payload) for one `on enter|exit TIER` block; None when no action is left."""
-    built = [a for a in (act.action(x, model, options, diags) for x in auto.actions) if a]
+    built = [a for a in (act.action(x, crm, options, diags) for x in auto.actions) if a]
     if not built:
         return None
     if auto.on == "enter":
@@ -117,12 +118,12 @@ def event_type_id(trigger: Trigger) -> str:
     return "${EVENT_TYPE_ID:" + trigger.source + "}"
 
 
-def score_flow(v: Verdict, n: Names) -> tuple[str, dict] | None:
+def score_flow(v: Verdict, n: Names, crm: Crm) -> tuple[str, dict] | None:
     """(file name, payload) for one event-driven rule in `--mode workflows`; None when its event
     filter has no HubSpot form."""
     t = v.trigger
     try:
-        filters = flt.filters(t.filter)
+        filters = flt.filters(crm.event_criteria(t))
     except ValueError:
         return None
     rule = v.rule

@@ -12,9 +12,10 @@ from __future__ import annotations
 from leadrules import model as m
 from leadrules.targets.automation import Verdict, unexpressed
 from leadrules.targets.hubspot import filters as flt
+from leadrules.targets.hubspot.crm import Crm
 
 
-def _rule(v: Verdict) -> dict | None:
+def _rule(v: Verdict, crm: Crm) -> dict | None:
     base = {
         "rule": v.rule.id,
         "line": v.rule.loc.line if v.rule.loc else None,
@@ -23,20 +24,20 @@ def _rule(v: Verdict) -> dict | None:
     }
     try:
         if v.kind == "attribute":
-            return {**base, "criteria": flt.filters(v.criteria)}
+            return {**base, "criteria": flt.filters(crm.criteria(v.criteria))}
         t = v.trigger
         return {
             **base,
             "event": t.source,
             "frequency": "ONCE" if t.once else "EVERY_OCCURRENCE",
-            "eventFilters": flt.filters(t.filter),
+            "eventFilters": flt.filters(crm.event_criteria(t)),
         }
     except ValueError:
         return None
 
 
 def lead_scoring(
-    model: m.Model, verdicts: tuple[Verdict, ...], property_names: dict[str, str]
+    model: m.Model, verdicts: tuple[Verdict, ...], property_names: dict[str, str], crm: Crm
 ) -> tuple[dict, list[Verdict]]:
     """(the configuration, the verdicts of rules it leaves out)."""
     left_out: list[Verdict] = []
@@ -48,7 +49,7 @@ def lead_scoring(
     for g in model.groups:
         split: dict[str, list[dict]] = {"FIT": [], "ENGAGEMENT": []}
         for v in by_group[g.name]:
-            entry = _rule(v) if v.kind != "none" else None
+            entry = _rule(v, crm) if v.kind != "none" else None
             if entry is None:
                 left_out.append(v if v.kind == "none" else Verdict(v.rule, reasons=("or",)))
                 continue
