@@ -1,5 +1,5 @@
 """`leadrules compile --target hubspot -o DIR`: CRM property payloads, Workflows v4 contact flows
-for `on enter` / `on exit`, a Lead Scoring configuration (or, with `--mode workflows`, one
+for `on enter` / `on exit`, a lead score for the Lead Scoring API (or, with `--mode workflows`, one
 scoring workflow per engagement rule), the rules HubSpot cannot express, and a README that says
 which file goes to which endpoint. Reads the Model only. See docs/targets/hubspot.md."""
 
@@ -44,9 +44,12 @@ def compile(model: m.Model, options: Options) -> Output:  # noqa: A001 - the tar
         left_out = _scoring_flows(vs, names, crm, files, score_flows)
         tier_notes = _tier_setting_flows(model, names, files, tier_set_files)
     else:
-        config, left_out = scoring.lead_scoring(model, vs, names.groups, crm)
-        files["lead-scoring.json"] = dump_json(config)
-        scoring_notes = config["notes"]
+        body, summary, left_out = scoring.lead_scoring(
+            model, vs, names.groups, crm, flows.event_type_id
+        )
+        files["lead-scoring.json"] = dump_json(body)
+        files["lead-scoring-summary.json"] = dump_json(summary)
+        scoring_notes = summary["notes"]
 
     tier_files = []
     for auto in model.automations:
@@ -80,6 +83,7 @@ def compile(model: m.Model, options: Options) -> Output:  # noqa: A001 - the tar
             score_flows=tuple(score_flows),
             left_out=tuple(left_out),
             tokens=tuple(tokens),
+            event_properties=dict(crm.event_properties),
             score_property=names.score,
             group_properties=names.groups,
             tier_property=names.tier,

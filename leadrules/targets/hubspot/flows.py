@@ -12,7 +12,7 @@ from __future__ import annotations
 from leadrules import diagnostics as dg
 from leadrules import model as m
 from leadrules.targets import Options
-from leadrules.targets.automation import Criterion, Trigger, Verdict, slug
+from leadrules.targets.automation import Criterion, Verdict, slug
 from leadrules.targets.hubspot import actions as act
 from leadrules.targets.hubspot import filters as flt
 from leadrules.targets.hubspot.crm import Crm
@@ -29,9 +29,9 @@ def _flow(name: str, description: str, actions: list[dict], enrollment: dict) ->
         "flowType": "WORKFLOW",
         "isEnabled": False,
         "startActionId": "1",
-        "nextAvailableActionId": str(len(chained) + 1),
         "actions": chained,
         "enrollmentCriteria": enrollment,
+        "dataSources": [],
         "timeWindows": [],
         "blockedDates": [],
         "customProperties": {},
@@ -113,9 +113,9 @@ def tier_set_flow(tier: m.Tier, n: Names) -> tuple[str, dict]:
     return f"flows/tier-{slug(tier.name)}.json", payload
 
 
-def event_type_id(trigger: Trigger) -> str:
+def event_type_id(source: str) -> str:
     """The portal's event type id is not knowable from the model: a token the README resolves."""
-    return "${EVENT_TYPE_ID:" + trigger.source + "}"
+    return "${EVENT_TYPE_ID:" + source + "}"
 
 
 def score_flow(v: Verdict, n: Names, crm: Crm) -> tuple[str, dict] | None:
@@ -133,16 +133,7 @@ def score_flow(v: Verdict, n: Names, crm: Crm) -> tuple[str, dict] | None:
     enrollment = {
         "type": "EVENT_BASED",
         "shouldReEnroll": not t.once,
-        "eventFilterBranches": [
-            {
-                "eventTypeId": event_type_id(t),
-                "operator": "HAS_COMPLETED",
-                "filterBranchType": "UNIFIED_EVENTS",
-                "filterBranchOperator": "AND",
-                "filters": filters,
-                "filterBranches": [],
-            }
-        ],
+        "eventFilterBranches": [flt.unified_events(event_type_id(t.source), filters)],
         "listMembershipFilterBranches": [],
     }
     mark = act._single(
