@@ -263,7 +263,15 @@ def _event_properties(p: Plan) -> list[str]:
 def _tokens(p: Plan) -> list[str]:
     if not p.tokens:
         return []
-    out = ["## Tokens to replace before posting", "", "| token | replace with |", "|---|---|"]
+    out = [
+        "## Tokens to replace before posting",
+        "",
+        "`leadrules apply` takes each as `--fill NAME:ARG=VALUE` "
+        "(`--fill EVENT_TYPE_ID:page_view=4-96000`).",
+        "",
+        "| token | replace with |",
+        "|---|---|",
+    ]
     for t in p.tokens:
         if t.startswith("${EMAIL_CONTENT_ID:"):
             out.append(
