@@ -2,8 +2,9 @@
 property groups (v3), Automation v4 flows and the Lead Scoring API (`2026-09-beta` scores).
 
 It listens on 127.0.0.1 only, wants `Authorization: Bearer TOKEN`, validates every request body
-against the project's schemas (leadrules/targets/schemas; 400 with HubSpot's error shape when one
-is invalid), keeps what it was sent, answers the way the documented endpoints do (404 for an
+against the project's schemas (leadrules/targets/schemas; property and group bodies also through
+hubspot-api-client's models with client-side validation on; 400 with HubSpot's error shape when
+one is invalid), keeps what it was sent, answers the way the documented endpoints do (404 for an
 unknown name, 409 for a duplicate, flows and scores with ids and revisions), and can answer 429
 to the first N requests to exercise back-off. `requests` lists every (method, path) received.
 
@@ -41,6 +42,31 @@ def _validators():
 
 class Invalid(Exception):
     pass
+
+
+def _sdk_check(kind: str, body: dict) -> None:
+    """Build the hubspot-api-client model of a property (group) body with client-side validation
+    on: a missing required field, a wrong enum value or an unknown key is refused."""
+    from hubspot.crm.properties.configuration import Configuration
+    from hubspot.crm.properties.models import OptionInput, PropertyCreate, PropertyGroupCreate
+
+    config = Configuration()
+    config.client_side_validation = True
+
+    def build(cls, data: dict):
+        by_json = {v: k for k, v in cls.attribute_map.items()}
+        unknown = set(data) - set(by_json)
+        if unknown:
+            raise Invalid(f"{cls.__name__}: unknown fields {sorted(unknown)}")
+        kwargs = {by_json[k]: v for k, v in data.items()}
+        if cls is PropertyCreate and "options" in kwargs:
+            kwargs["options"] = [build(OptionInput, o) for o in kwargs["options"]]
+        try:
+            return cls(**kwargs, local_vars_configuration=config)
+        except ValueError as e:
+            raise Invalid(f"{cls.__name__}: {e}") from None
+
+    build(PropertyGroupCreate if kind == "group" else PropertyCreate, body)
 
 
 class HubSpotDefs:
@@ -135,6 +161,7 @@ class HubSpotDefs:
     def _route(self, method, path, query, body):  # noqa: C901 - one table of endpoints
         if path == GROUPS and method == "POST":
             self._check("hubspot-property-group.json", body)
+            _sdk_check("group", body)
             if body["name"] in self.groups:
                 return 409, _error("CONFLICT", "Property group already exists"), {}
             self.groups[body["name"]] = {**body, "archived": False}
@@ -152,6 +179,7 @@ class HubSpotDefs:
                 return 200, merged, {}
         if path == PROPS and method == "POST":
             self._check("hubspot-property.json", body)
+            _sdk_check("property", body)
             if body["name"] in self.properties:
                 return 409, _error("CONFLICT", "Property already exists"), {}
             if body["groupName"] not in self.groups:

@@ -194,3 +194,38 @@ def test_a_model_hubspot_refuses_stops_before_any_request(fake, rules):
     result = apply(fake, rules)
     assert result.exit_code == 1 and "LR0802" in result.output
     assert fake.requests == []
+
+
+def test_the_fake_refuses_what_hubspot_would(fake, rules, tmp_path):
+    """The fake is only a proof if it refuses bad bodies: compiled bodies with one mistake each."""
+    import json
+
+    import httpx
+
+    from leadrules import load
+    from leadrules.targets import Options
+    from leadrules.targets.hubspot import compile as hubspot
+
+    files = hubspot(load(str(rules)), Options()).files
+    auth = {"Authorization": "Bearer secret"}
+    with httpx.Client(base_url=fake.url, headers=auth, timeout=10) as http:
+        group = json.loads(files["properties/group.json"])
+        assert http.post("/crm/v3/properties/contacts/groups", json=group).status_code == 201
+        prop = json.loads(files["properties/01-leadrules_score.json"])
+        bad = http.post("/crm/v3/properties/contacts", json={**prop, "type": "text"})
+        assert bad.status_code == 400 and bad.json()["category"] == "VALIDATION_ERROR"
+        orphan = {**prop, "groupName": "nope"}
+        assert http.post("/crm/v3/properties/contacts", json=orphan).status_code == 400
+        flow = json.loads(files["flows/on-enter-hot.json"])
+        del flow["dataSources"]
+        bad = http.post("/automation/v4/flows", json=flow)
+        assert bad.status_code == 400 and "dataSources" in bad.json()["message"]
+        score = json.loads(files["lead-scoring.json"].replace("${EVENT_TYPE_ID:", "${X:"))
+        score["groupConfigs"][0]["groupCategory"] = "ENGAGEMENT"
+        assert (
+            http.post("/marketing/lead-scoring/2026-09-beta/scores", json=score).status_code == 400
+        )
+        assert http.get("/automation/v4/flows").status_code == 200
+        unauth = httpx.get(fake.url + "/automation/v4/flows", timeout=10)
+        assert unauth.status_code == 401
+    assert not fake.properties and not fake.flows and not fake.scores
