@@ -13,15 +13,21 @@ from leadrules.commands.common import EXIT_INPUT, EXIT_USAGE, check_or_exit, fai
 
 
 def _fills(values: tuple[str, ...]) -> dict[str, str]:
+    from leadrules.targets.hubspot.apply import fill_problem
+
     out = {}
     for v in values:
         key, sep, value = v.partition("=")
+        key = key.removeprefix("${").removesuffix("}")
         if not sep or ":" not in key or not value:
             raise click.BadParameter(
                 f"{v!r}: write NAME:ARG=VALUE, e.g. EVENT_TYPE_ID:page_view=4-96000",
                 param_hint="--fill",
             )
-        out[key.removeprefix("${").removesuffix("}")] = value
+        problem = fill_problem(key, value)
+        if problem:
+            raise click.BadParameter(f"{v!r}: {problem}", param_hint="--fill")
+        out[key] = value
     return out
 
 

@@ -169,6 +169,15 @@ def test_an_unfilled_token_skips_that_item_and_exits_1(fake, rules):
     assert len(fake.properties) == 5 and len(fake.flows) == 2 and not fake.scores
 
 
+@pytest.mark.parametrize(
+    "fill", ["EVENT_TYPE_ID:page_view=pageview", "EMAIL_CONTENT_ID:x=abc", "NOPE:x=1", "x=1"]
+)
+def test_a_malformed_fill_is_a_usage_error(fake, rules, fill):
+    result = apply(fake, rules, "--fill", fill)
+    assert result.exit_code == 2 and "--fill" in result.output
+    assert fake.requests == []
+
+
 def test_no_token_is_a_usage_error(fake, rules):
     result = apply(fake, rules, token=None)
     assert result.exit_code == 2 and "HUBSPOT_TOKEN" in result.output

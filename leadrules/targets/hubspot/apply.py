@@ -61,6 +61,23 @@ def _fields(diffs: list[str]) -> str:
     return ", ".join(tops)
 
 
+FILL_FORMS = {
+    "EVENT_TYPE_ID": (re.compile(r"[0-9]+-[0-9]+\Z"), "an event type id such as 4-96000"),
+    "EMAIL_CONTENT_ID": (re.compile(r"[0-9]+\Z"), "a marketing e-mail's content id (digits)"),
+}
+
+
+def fill_problem(name: str, value: str) -> str | None:
+    """Why `value` cannot fill the token `name` (`EVENT_TYPE_ID:page_view`), or None."""
+    kind = name.split(":", 1)[0]
+    form = FILL_FORMS.get(kind)
+    if form is None:
+        return f"no token kind {kind} (known: {', '.join(FILL_FORMS)})"
+    if not form[0].match(value):
+        return f"{value!r} is not {form[1]}"
+    return None
+
+
 def fill_tokens(text: str, fills: dict[str, str]) -> tuple[str, list[str]]:
     """Replace `${NAME:arg}` tokens given by `fills`; return the text and those left."""
     left: list[str] = []
