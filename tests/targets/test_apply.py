@@ -140,6 +140,15 @@ def test_a_changed_model_is_updated_in_place_and_an_enabled_flow_stays_on(fake, 
     assert apply(fake, rules).exit_code == 0 and len(fake.flows) == 2
 
 
+def test_a_workflow_the_model_dropped_is_reported_not_deleted(fake, rules):
+    assert apply(fake, rules).exit_code == 0
+    rules.write_text(MODEL.split("on exit hot:")[0], encoding="utf-8")
+    result = apply(fake, rules)
+    assert result.exit_code == 0, result.output
+    assert '! not applied: workflow "leadrules: on exit hot" is in HubSpot' in result.output
+    assert len(fake.flows) == 2 and not any(m == "DELETE" for m, _ in fake.requests)
+
+
 def test_publish_publishes_the_draft_once(fake, rules):
     result = apply(fake, rules, "--publish")
     assert result.exit_code == 0, result.output

@@ -127,6 +127,19 @@ def plan(
             existing.setdefault(f.get("name"), []).append(f)
         for name in flow_names:
             steps.append(_flow(client, bodies[name], existing.get(bodies[name]["name"], [])))
+        compiled = {bodies[n]["name"] for n in flow_names}
+        for stale in sorted(n for n in existing if n and n.startswith("leadrules: ")):
+            if stale not in compiled:
+                steps.append(
+                    Step(
+                        "workflow",
+                        "",
+                        "note",
+                        f"workflow {json.dumps(stale, ensure_ascii=False)} is in HubSpot "
+                        "but not in this model; apply deletes nothing: turn it off or "
+                        "delete it in HubSpot if it is no longer wanted",
+                    )
+                )
     steps += _notes(files)
     return _ordered(steps)
 
