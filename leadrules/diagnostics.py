@@ -68,6 +68,8 @@ CODES: dict[str, tuple[str, str]] = {
     "LR0702": (ERROR, "bad test"),
     # targets
     "LR0801": (ERROR, "action not supported by target"),
+    "LR0802": (ERROR, "not a valid CRM property name"),
+    "LR0803": (ERROR, "set of a property the CRM does not have"),
 }
 
 

@@ -35,6 +35,7 @@ class Attribute:
     type: str
     column: str  # the source column (the name unless `from "..."`)
     loc: Loc | None = _loc()
+    crm: str | None = None  # the CRM's internal property name (`crm "..."`), if declared
 
 
 @dataclass(frozen=True)

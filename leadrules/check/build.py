@@ -122,7 +122,7 @@ class Builder:
                         )
                     )
                 columns[column] = s.span
-                self.attrs.append(m.Attribute(s.name.id, s.type, column, loc(s.span)))
+                self.attrs.append(m.Attribute(s.name.id, s.type, column, loc(s.span), crm=s.crm))
             elif isinstance(s, ast.EventDecl) and self.declare("event", s.name, s):
                 props = []
                 seen: dict[str, Span] = {}

@@ -257,12 +257,13 @@ class Import:
 
 @dataclass(frozen=True)
 class LeadDecl:
-    """`lead NAME: TYPE [from "column"]`."""
+    """`lead NAME: TYPE [from "column"] [crm "internal_name"]`."""
 
     name: Name
     type: str
     column: str | None
     span: Span = _span_field()
+    crm: str | None = None  # the CRM's internal property name, when it differs from the column
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,8 @@ def statement(s) -> str:
     if isinstance(s, ast.Import):
         return f"import {string(s.path)}"
     if isinstance(s, ast.LeadDecl):
-        return f"lead {s.name.id}: {s.type}{_from(s.column)}"
+        crm = f" crm {string(s.crm)}" if s.crm is not None else ""
+        return f"lead {s.name.id}: {s.type}{_from(s.column)}{crm}"
     if isinstance(s, ast.EventDecl):
         props = ", ".join(f"{p.name.id}: {p.type}" for p in s.props)
         return f"event {s.name.id}" + (f"({props})" if props else "") + _from(s.source)
