@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -45,10 +46,7 @@ def tokens() -> dict[str, list]:
         text=True,
         timeout=300,
     )
-    return {
-        str(__import__("pathlib").Path(k).relative_to(ROOT)): v
-        for k, v in json.loads(out.stdout).items()
-    }
+    return {str(Path(k).relative_to(ROOT)): v for k, v in json.loads(out.stdout).items()}
 
 
 def render(lines: list) -> str:
