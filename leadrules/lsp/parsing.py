@@ -45,7 +45,9 @@ class ParseCache:
         decoded, diags = prelex.decode(text, path)
         if decoded is None or diags:
             return parse_text(text, path)
-        if prelex.indentation(decoded, path) or prelex.brackets_and_strings(decoded, path):
+        # tabs here and spaces there is a whole-file matter; strings and brackets are checked
+        # block by block (a bracket open across blocks fails both blocks: the whole-file parse)
+        if prelex.indentation(decoded, path):
             return parse_text(text, path)
         statements: list = []
         comments: list = []

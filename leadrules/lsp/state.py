@@ -23,9 +23,22 @@ class Analysis:
     path: str  # the file's absolute path: its display path in spans
     text: str
     result: Result
-    index: index.Index
+    root_parsed: bool  # False while the text has syntax errors
+    previous: Analysis | None  # whose index serves while this text does not parse
     model: object  # the last Model that checked without errors (None until one did)
     lines: list[str] = field(default_factory=list)
+    _index: index.Index | None = None
+
+    @property
+    def index(self) -> index.Index:
+        """Built on the first request after an edit, not on every keystroke."""
+        if self._index is None:
+            if self.root_parsed or self.previous is None:
+                self._index = index.build(self.result.files)
+            else:
+                self._index = self.previous.index
+            self.previous = None
+        return self._index
 
     def lines_of(self, display: str) -> list[str]:
         if display == self.path:
@@ -49,12 +62,11 @@ class State:
         result = check(path, text, parse=self.parse)
         before = self.docs.get(uri)
         root_parsed = any(f.path == path for f in result.files)
-        if root_parsed or before is None:
-            idx = index.build(result.files)
-        else:
-            idx = before.index
+        previous = before
+        if before is not None and not before.root_parsed and before._index is None:
+            previous = before.previous  # chains stay one link long
         model = result.model if result.model is not None else (before.model if before else None)
-        found = Analysis(uri, path, text, result, idx, model, convert.split(text))
+        found = Analysis(uri, path, text, result, root_parsed, previous, model, convert.split(text))
         self.docs[uri] = found
         return found
 

@@ -69,6 +69,14 @@ def test_an_edit_reparses_only_its_block_and_stays_exact():
     assert [d.code for d in cache(broken, "b.lrules")[1]] == ["LR0001", "LR0001"]
 
 
+def test_what_spans_blocks_falls_back_to_the_whole_file():
+    same('const xs = [\n"a", "b"]\nlead r: text\nfit:\n  r in xs: +1\n')
+    same('lead r: text\nfit:\n  r in ["a",\n"b"]: +1\ntier t >= 1\n')
+    same('lead r: text\nfit:\n  r == "a: +1\ntier t >= 1\n')
+    same("lead r: text\nfit:\n\tr == 1: +1\ntier t >= 1\nx:\n  r == 2: +1\n")
+    same("lead r: text\nfit:\n  (r == 1: +1\ntier t >= 1)\n")
+
+
 def test_blocks_split_at_unindented_lines_only():
     text = '# c\nlead a: text\n\nfit:\n  a == "x": +1\n# note\n  a == "y": +2\ntier t >= 1\n'
     assert blocks(text) == [
