@@ -15,7 +15,7 @@ from leadrules.commands.common import EXIT_INPUT, EXIT_USAGE, fail
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(["text", "json", "github", "sarif"]),
     default="text",
     show_default=True,
     help="How to print diagnostics.",
@@ -38,6 +38,10 @@ def command(files, fmt, strict):
     out = sys.stdout
     if fmt == "json":
         out.write(dg.render_json(diags))
+    elif fmt == "sarif":  # SARIF 2.1.0, for code scanning
+        from leadrules.sarif import render_sarif
+
+        out.write(render_sarif(diags))
     elif fmt == "github":
         out.write(dg.render_github(diags))
     else:
