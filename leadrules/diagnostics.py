@@ -47,7 +47,7 @@ CODES: dict[str, tuple[str, str]] = {
     "LR0208": (ERROR, "not allowed in this context"),
     "LR0209": (ERROR, "not an event"),
     # numbers
-    "LR0301": (ERROR, "duration must be positive"),
+    "LR0301": (ERROR, "duration out of range"),
     "LR0302": (ERROR, "cap must be positive"),
     "LR0303": (ERROR, "empty range"),
     "LR0304": (ERROR, "points must be whole numbers"),
