@@ -36,6 +36,7 @@ CODES: dict[str, tuple[str, str]] = {
     "LR0111": (ERROR, "reserved name"),
     "LR0112": (ERROR, "model named twice"),
     "LR0113": (ERROR, "property declared with two types"),
+    "LR0114": (ERROR, "group name clashes with an output column"),
     # types
     "LR0201": (ERROR, "type mismatch"),
     "LR0202": (ERROR, "text operator on a non-text value"),

@@ -166,3 +166,45 @@ def test_the_largest_event_count_runs():
 def test_parse_reports_depth_with_the_position_of_the_deepest_level():
     _tree, diags = parse_text(nots(70), "t.lrules")
     assert [(d.code, d.span.line) for d in diags] == [("LR0008", 3)]
+
+
+# ---- group names are output columns (issue 9 item 2) ----------------------------------
+
+
+@pytest.mark.parametrize("name", ["Score", "TIER", "Lead_Id", "LEAD_ID"])
+def test_a_group_named_like_an_output_column_is_lr0114(name):
+    text = f"event v\n{name}:\n  v: +1\ntier t >= 0\n"
+    result = check("t.lrules", text)
+    assert [d.code for d in result.diagnostics] == ["LR0114"]
+    d = result.diagnostics[0]
+    assert (d.span.line, d.span.col) == (2, 1)
+    assert f"`{name.lower()}`" in d.message
+
+
+def test_two_groups_equal_up_to_case_are_lr0114_pointing_at_both():
+    text = "event v\nFit:\n  v: +1\nfit:\n  v: +2\ntier t >= 0\n"
+    result = check("t.lrules", text)
+    assert [d.code for d in result.diagnostics] == ["LR0114"]
+    d = result.diagnostics[0]
+    assert d.span.line == 4
+    assert [(r.line, note) for r, note in d.related] == [(2, "group `Fit`")]
+
+
+def test_top_level_rules_clash_with_a_group_default_in_another_case():
+    text = "event v\nv: +1\nDefault:\n  v: +2\ntier t >= 0\n"
+    result = check("t.lrules", text)
+    assert [d.code for d in result.diagnostics] == ["LR0114"]
+    assert result.diagnostics[0].related[0][0].line == 2
+
+
+def test_groups_sharing_63_characters_clash_as_postgresql_truncates():
+    a, b = "g" * 63 + "_one", "G" * 63 + "_two"
+    text = f"event v\n{a}:\n  v: +1\n{b}:\n  v: +2\ntier t >= 0\n"
+    result = check("t.lrules", text)
+    assert [d.code for d in result.diagnostics] == ["LR0114"]
+    assert "63" in result.diagnostics[0].message
+
+
+def test_a_group_may_share_a_name_up_to_case_with_an_attribute_or_tier():
+    text = "lead Fit: number\nevent v\nfit:\n  Fit > 1: +1\n  v: +1\ntier FIT >= 0\n"
+    assert codes(text) == []
