@@ -53,6 +53,7 @@ CODES: dict[str, tuple[str, str]] = {
     "LR0303": (ERROR, "empty range"),
     "LR0304": (ERROR, "points must be whole numbers"),
     "LR0305": (ERROR, "count must be a whole number"),
+    "LR0306": (ERROR, "score out of the 64-bit range"),
     # imports
     "LR0401": (ERROR, "missing import"),
     "LR0402": (ERROR, "import cycle"),

@@ -208,3 +208,50 @@ def test_groups_sharing_63_characters_clash_as_postgresql_truncates():
 def test_a_group_may_share_a_name_up_to_case_with_an_attribute_or_tier():
     text = "lead Fit: number\nevent v\nfit:\n  Fit > 1: +1\n  v: +1\ntier FIT >= 0\n"
     assert codes(text) == []
+
+
+# ---- scores stay within signed 64 bits (issue 17 item 10) -----------------------------
+
+
+def test_an_uncapped_each_with_huge_points_is_lr0306():
+    text = "event v\nfit:\n  each v: +999999999999999\ntier t >= 0\n"
+    result = check("t.lrules", text)
+    assert [d.code for d in result.diagnostics] == ["LR0306"]
+    assert "9,223,372,036,854,775,807" in result.diagnostics[0].message
+    assert result.diagnostics[0].span.line == 3
+
+
+def test_a_cap_bounds_an_each_rule():
+    text = "event v\nfit:\n  each v: +999999999999999 cap 999999999999999\n"
+    text += "  each v: -999999999 cap 5\ntier t >= 0\ntier u < 0\n"
+    assert codes(text) == []
+
+
+def test_an_uncapped_each_with_modest_points_is_fine():
+    assert (
+        codes("event v\nfit:\n  each v: -1000000000\n  each v: +5\ntier t <= 0\ntier u > 0\n") == []
+    )
+
+
+def test_a_group_summing_past_64_bits_is_lr0306():
+    rules = "".join("  v: +999999999999999\n" for _ in range(9300))
+    result = check("t.lrules", f"event v\nfit:\n{rules}tier t >= 0\n")
+    assert [d.code for d in result.diagnostics] == ["LR0306"]
+    assert "group `fit`" in result.diagnostics[0].message
+
+
+def test_negative_points_count_too():
+    rules = "".join("  v: -999999999999999\n" for _ in range(9300))
+    assert codes(f"event v\nfit cap 10:\n{rules}tier t <= 0\n") == ["LR0306"]
+
+
+def test_the_total_over_groups_past_64_bits_is_lr0306():
+    groups = "".join(f"g{i}:\n  v: +999999999999999\n" for i in range(9300))
+    result = check("t.lrules", f"event v\n{groups}tier t >= 0\n")
+    assert [d.code for d in result.diagnostics] == ["LR0306"]
+    assert "total score" in result.diagnostics[0].message
+
+
+def test_group_caps_bound_the_total():
+    groups = "".join(f"g{i} cap 10:\n  v: +999999999999999\n" for i in range(9300))
+    assert codes(f"event v\n{groups}tier t >= 0\n") == []
