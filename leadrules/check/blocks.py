@@ -7,6 +7,7 @@ after the declarations, groups and tiers are built.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING
 
 from leadrules import diagnostics as dg
@@ -64,6 +65,8 @@ def action(b: Builder, a: ast.Action) -> m.Action:
             args.append(arg)
     if a.kind == "notify" and args[0] is None:
         args[0] = "owner"
+    if a.kind in PLACEHOLDER_ACTIONS:
+        placeholders(b, a, str(args[-1]))
     text = args[-1]
     if a.kind in ("notify", "task", "email", "sms", "webhook") and not str(text).strip():
         b.diags.append(
@@ -84,6 +87,49 @@ def action(b: Builder, a: ast.Action) -> m.Action:
             )
         )
     return m.Action(a.kind, tuple(args), loc(a.span))
+
+
+# the actions whose text the target fills in: `{first_name}` is the lead's attribute `first_name`
+PLACEHOLDER_ACTIONS = ("notify", "task", "sms")
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def placeholders(b: Builder, a: ast.Action, text: str) -> None:
+    """A `{name}` placeholder uses the lead attribute `name`; any other name is LR0106."""
+    for found in PLACEHOLDER.finditer(text):
+        name = found.group(1)
+        sym = b.symbols.get(name)
+        if sym is not None and sym.kind == "attribute":
+            b.used.add(name)
+            continue
+        span = _placeholder_span(a, text, found)
+        if sym is not None:
+            what = {"event": "an event", "attribute": ""}.get(sym.kind, f"a {sym.kind}")
+            help_ = f"`{name}` is {what}; a placeholder is filled from a lead attribute"
+        else:
+            help_ = b.res.suggest(name, ("attribute",)) or (
+                f"declare the attribute it is filled from: `lead {name}: text`"
+            )
+        b.diags.append(
+            dg.make(
+                "LR0106",
+                f"unknown attribute `{name}` in the placeholder `{{{name}}}`",
+                span,
+                label="not a lead attribute",
+                help=help_,
+            )
+        )
+
+
+def _placeholder_span(a: ast.Action, text: str, found: re.Match) -> Span:
+    """The placeholder in the source: the text ends the action; without escapes in it, its
+    characters stand one for one. Otherwise (or across lines) the whole action."""
+    span = a.span
+    if span.line == span.end_line and not any(c in text for c in '\\"\n\t'):
+        col = span.end_col - 1 - len(text) + found.start()
+        if col > span.col:
+            return Span(span.path, span.line, col, span.line, col + len(found.group(0)))
+    return span
 
 
 def tests(b: Builder, groups, tiers) -> tuple[m.TestCase, ...]:
