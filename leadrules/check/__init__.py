@@ -41,6 +41,7 @@ def check(path: str | Path, text: str | bytes | None = None, *, parse=None) -> R
         builder = Builder(loaded.files, diags)
         model = builder.build()
         if not any(d.is_error for d in diags):
+            diags += analysis.range_diagnostics(model)
             diags += analysis.tier_diagnostics(model)
             diags += analysis.rule_diagnostics(model)
             diags += analysis.unused_diagnostics(builder.symbols, builder.used_names(), model)

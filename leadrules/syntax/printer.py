@@ -37,7 +37,9 @@ def points(lit: ast.Literal) -> str:
     return text if text.startswith("-") else "+" + text
 
 
-def literal(lit: ast.Literal | ast.ListLit) -> str:
+def literal(lit: ast.Literal | ast.ListLit | ast.Name) -> str:
+    if isinstance(lit, ast.Name):  # a const standing for a literal (a tier's bound)
+        return lit.id
     if isinstance(lit, ast.ListLit):
         return "[" + ", ".join(literal(i) for i in lit.items) + "]"
     if lit.type == "text":
