@@ -272,8 +272,8 @@ class Service:
                     "cause": cause,
                 }
                 rows = actions.outbox_rows(model, self.config, loaded.runners, change, fire)
-                for sink, kind, payload, key in rows:
-                    tx.add_outbox(lead_id, sink, kind, payload, key, now)
+                for sink, kind, payload, key, delay in rows:
+                    tx.add_outbox(lead_id, sink, kind, payload, key, now, delay)
         return {
             "lead_id": lead_id,
             "score": result.score,
