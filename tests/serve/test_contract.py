@@ -344,6 +344,17 @@ def test_model_reload_by_post_and_sighup(serve_factory, db_url, tmp_path):
     while c.get("/v1/leads/1").json()["score"] != 25 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert c.get("/v1/leads/1").json()["tier"] == "cold"
+    # a file with errors is refused on SIGHUP too, with its diagnostics; the model keeps serving
+    served = c.get("/v1/leads/1").json()
+    rules.write_text(text.replace("webinar_signup: +25", "webinar_signup: +"))
+    server.signal(signal.SIGHUP)
+    deadline = time.monotonic() + 10
+    while not any("reload refused" in line for line in server.stderr):
+        assert time.monotonic() < deadline, "".join(server.stderr)
+        time.sleep(0.05)
+    time.sleep(0.2)
+    assert any(":LR" in line or " LR" in line for line in server.stderr), "".join(server.stderr)
+    assert c.get("/v1/leads/1").json()["model"] == served["model"]
     assert server.stop() == 0
 
 
