@@ -132,7 +132,7 @@ class Service:
                     }
                     continue
                 targets[n] = tx.alias_of(e.lead_id) or e.lead_id
-            for lead_id in set(targets.values()):
+            for lead_id in sorted(set(targets.values())):  # in key order: no deadlock
                 tx.ensure_lead(lead_id, now)
             tx.lock_leads(set(targets.values()))
             touched: list[str] = []
