@@ -36,6 +36,7 @@ CODES: dict[str, tuple[str, str]] = {
     "LR0111": (ERROR, "reserved name"),
     "LR0112": (ERROR, "model named twice"),
     "LR0113": (ERROR, "property declared with two types"),
+    "LR0114": (ERROR, "group name clashes with an output column"),
     # types
     "LR0201": (ERROR, "type mismatch"),
     "LR0202": (ERROR, "text operator on a non-text value"),
@@ -47,11 +48,12 @@ CODES: dict[str, tuple[str, str]] = {
     "LR0208": (ERROR, "not allowed in this context"),
     "LR0209": (ERROR, "not an event"),
     # numbers
-    "LR0301": (ERROR, "duration must be positive"),
+    "LR0301": (ERROR, "duration out of range"),
     "LR0302": (ERROR, "cap must be positive"),
     "LR0303": (ERROR, "empty range"),
     "LR0304": (ERROR, "points must be whole numbers"),
     "LR0305": (ERROR, "count must be a whole number"),
+    "LR0306": (ERROR, "score out of the 64-bit range"),
     # imports
     "LR0401": (ERROR, "missing import"),
     "LR0402": (ERROR, "import cycle"),
@@ -68,6 +70,8 @@ CODES: dict[str, tuple[str, str]] = {
     "LR0702": (ERROR, "bad test"),
     # targets
     "LR0801": (ERROR, "action not supported by target"),
+    "LR0802": (ERROR, "not a valid CRM property name"),
+    "LR0803": (ERROR, "set of a property the CRM does not have"),
 }
 
 

@@ -35,6 +35,7 @@ class Attribute:
     type: str
     column: str  # the source column (the name unless `from "..."`)
     loc: Loc | None = _loc()
+    crm: str | None = None  # the CRM's internal property name (`crm "..."`), if declared
 
 
 @dataclass(frozen=True)
@@ -289,6 +290,12 @@ class TestCase:
 
 # The fixed as-of of a test block that does not name one (docs/language.md, "Tests").
 DEFAULT_TEST_AS_OF = _dt.datetime(2026, 1, 1, tzinfo=_dt.timezone.utc)
+# The longest duration (window, delay, a test's `ago`): 100 years. `check` refuses longer ones
+# (LR0301), so that `as_of - window` stays a date for every as-of from EARLIEST_AS_OF on.
+MAX_DURATION_DAYS = 36525
+MAX_DURATION_SECONDS = MAX_DURATION_DAYS * 86400
+# The earliest as-of a test block may name (LR0702); earlier instants leave no room for windows.
+EARLIEST_AS_OF = _dt.datetime(1900, 1, 1, tzinfo=_dt.timezone.utc)
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ def test_wheel_contains_the_grammar(venv):
     _env, wheel = venv
     names = zipfile.ZipFile(wheel).namelist()
     assert "leadrules/grammar/leadrules.lark" in names
+    assert "leadrules/docs/diagnostics.md" in names  # code explanations (SARIF, LSP hover)
     assert "leadrules/syntax/parser.py" in names
 
 

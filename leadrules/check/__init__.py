@@ -17,6 +17,7 @@ class Result:
     model: m.Model | None
     diagnostics: list[dg.Diagnostic] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    files: list = field(default_factory=list)  # the ASTs, imports first (for the language server)
 
     @property
     def errors(self) -> list[dg.Diagnostic]:
@@ -27,22 +28,24 @@ class Result:
         return self.model is not None and not self.errors
 
 
-def check(path: str | Path, text: str | bytes | None = None) -> Result:
+def check(path: str | Path, text: str | bytes | None = None, *, parse=None) -> Result:
     """Parse and check a file (and its imports). Never raises for bad input: see `diagnostics`.
 
-    `text` overrides the file's content (the path is then only its name in messages).
+    `text` overrides the file's content (the path is then only its name in messages); `parse`
+    replaces the parser (`parse_text`'s signature; the language server passes a cached one).
     """
-    loaded = load_files(path, text)
+    loaded = load_files(path, text, parse)
     diags = list(loaded.diagnostics)
     model = None
     if loaded.files and not any(d.is_error for d in diags):
         builder = Builder(loaded.files, diags)
         model = builder.build()
         if not any(d.is_error for d in diags):
+            diags += analysis.range_diagnostics(model)
             diags += analysis.tier_diagnostics(model)
             diags += analysis.rule_diagnostics(model)
             diags += analysis.unused_diagnostics(builder.symbols, builder.used_names(), model)
     diags = sorted(set(diags), key=dg.sort_key)
     if any(d.is_error for d in diags):
         model = None
-    return Result(model, diags, loaded.sources)
+    return Result(model, diags, loaded.sources, loaded.files)

@@ -49,6 +49,74 @@ def score_bounds(model: m.Model) -> tuple[float, float]:
     return lo, hi
 
 
+# ---- 64-bit sums ------------------------------------------------------------------
+
+INT64_MAX = 2**63 - 1
+# What the 64-bit check assumes of an uncapped `each` rule: at most this many events per lead.
+MAX_EVENTS_PER_LEAD = 2**31 - 1
+
+
+def _rule_reach(r: m.Rule) -> int:
+    """The largest magnitude a rule can contribute."""
+    if r.kind != "each":
+        return abs(r.points)
+    return r.cap if r.cap is not None else abs(r.points) * MAX_EVENTS_PER_LEAD
+
+
+def range_diagnostics(model: m.Model) -> list[dg.Diagnostic]:
+    """LR0306 when a rule, a group's sum (before its cap) or the total (before `clamp`) can
+    leave signed 64 bits, the integers every SQL engine sums in: the number would differ."""
+    out = []
+    limit = f"{INT64_MAX:,}"
+    total_up = total_down = 0
+    for g in model.groups:
+        up = down = 0  # the sum (and every partial sum) lies within [-down, up]
+        for r in g.rules:
+            reach = _rule_reach(r)
+            if r.points > 0:
+                up += reach
+            else:
+                down += reach
+            if reach > INT64_MAX:
+                out.append(
+                    dg.make(
+                        "LR0306",
+                        f"rule `{r.text}` can reach {reach:,} points, beyond ±{limit} (64 bits)",
+                        _span(r.loc, model.path),
+                        help=f"give it a `cap` (an uncapped `each` is counted with up to "
+                        f"{MAX_EVENTS_PER_LEAD:,} events a lead), or fewer points",
+                    )
+                )
+                return out
+        group_sum = max(up, down)
+        if group_sum > INT64_MAX:
+            out.append(
+                dg.make(
+                    "LR0306",
+                    f"group `{g.name}` can sum to {group_sum:,} points before its cap, beyond "
+                    f"±{limit} (64 bits)",
+                    _span(g.loc, model.path),
+                    help="cap its `each` rules, or give its rules fewer points",
+                )
+            )
+            return out
+        if g.cap is not None:  # a cap bounds the sum from above only
+            up = min(up, g.cap)
+        total_up += up
+        total_down += down
+    total = max(total_up, total_down)
+    if total > INT64_MAX:
+        out.append(
+            dg.make(
+                "LR0306",
+                f"the total score can reach {total:,} before `clamp`, beyond ±{limit} (64 bits)",
+                _span(model.groups[0].loc, model.path),
+                help="cap the groups' `each` rules, or give the rules fewer points",
+            )
+        )
+    return out
+
+
 def _fmt(v: float) -> str:
     return "-inf" if v == -INF else "+inf" if v == INF else str(int(v))
 

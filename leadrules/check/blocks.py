@@ -7,11 +7,12 @@ after the declarations, groups and tiers are built.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING
 
 from leadrules import diagnostics as dg
 from leadrules import model as m
-from leadrules.check.exprs import parse_time
+from leadrules.check.exprs import duration_problem, parse_time
 from leadrules.syntax import ast
 from leadrules.syntax.ast import Span
 
@@ -56,20 +57,16 @@ def action(b: Builder, a: ast.Action) -> m.Action:
         elif isinstance(arg, ast.Literal):
             args.append(arg.value if arg.type != "time" else str(arg.value))
         elif isinstance(arg, ast.Duration):
-            if arg.amount <= 0:
-                b.diags.append(
-                    dg.make(
-                        "LR0301",
-                        f"the delay `{arg}` is not positive",
-                        arg.span,
-                        help="a delay is at least `1h`",
-                    )
-                )
+            problem = duration_problem(arg, "delay")
+            if problem is not None:
+                b.diags.append(problem)
             args.append(arg.seconds)
         else:
             args.append(arg)
     if a.kind == "notify" and args[0] is None:
         args[0] = "owner"
+    if a.kind in PLACEHOLDER_ACTIONS:
+        placeholders(b, a, str(args[-1]))
     text = args[-1]
     if a.kind in ("notify", "task", "email", "sms", "webhook") and not str(text).strip():
         b.diags.append(
@@ -90,6 +87,49 @@ def action(b: Builder, a: ast.Action) -> m.Action:
             )
         )
     return m.Action(a.kind, tuple(args), loc(a.span))
+
+
+# the actions whose text the target fills in: `{first_name}` is the lead's attribute `first_name`
+PLACEHOLDER_ACTIONS = ("notify", "task", "sms")
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def placeholders(b: Builder, a: ast.Action, text: str) -> None:
+    """A `{name}` placeholder uses the lead attribute `name`; any other name is LR0106."""
+    for found in PLACEHOLDER.finditer(text):
+        name = found.group(1)
+        sym = b.symbols.get(name)
+        if sym is not None and sym.kind == "attribute":
+            b.used.add(name)
+            continue
+        span = _placeholder_span(a, text, found)
+        if sym is not None:
+            what = {"event": "an event", "attribute": ""}.get(sym.kind, f"a {sym.kind}")
+            help_ = f"`{name}` is {what}; a placeholder is filled from a lead attribute"
+        else:
+            help_ = b.res.suggest(name, ("attribute",)) or (
+                f"declare the attribute it is filled from: `lead {name}: text`"
+            )
+        b.diags.append(
+            dg.make(
+                "LR0106",
+                f"unknown attribute `{name}` in the placeholder `{{{name}}}`",
+                span,
+                label="not a lead attribute",
+                help=help_,
+            )
+        )
+
+
+def _placeholder_span(a: ast.Action, text: str, found: re.Match) -> Span:
+    """The placeholder in the source: the text ends the action; without escapes in it, its
+    characters stand one for one. Otherwise (or across lines) the whole action."""
+    span = a.span
+    if span.line == span.end_line and not any(c in text for c in '\\"\n\t'):
+        col = span.end_col - 1 - len(text) + found.start()
+        if col > span.col:
+            return Span(span.path, span.line, col, span.line, col + len(found.group(0)))
+    return span
 
 
 def tests(b: Builder, groups, tiers) -> tuple[m.TestCase, ...]:
@@ -134,6 +174,29 @@ def _typed(b: Builder, value: ast.Literal, typ: str, what: str):
     return value.value
 
 
+# the most events one `event E N times` line of a test may name: each is run through the
+# interpreter, so a huge count would hang `leadrules test`
+MAX_TEST_TIMES = 100_000
+
+
+def _ago_problem(d: ast.Duration) -> dg.Diagnostic | None:
+    if d.amount < 0:
+        return dg.make(
+            "LR0301",
+            f"`{d} ago` is negative: a test's events happen before its as-of",
+            d.span,
+            help=f"write `{str(d)[1:]} ago`, or `at TIMESTAMP` for an event at a fixed time",
+        )
+    if d.seconds > m.MAX_DURATION_SECONDS:
+        return dg.make(
+            "LR0301",
+            f"`{d} ago` is longer than {m.MAX_DURATION_DAYS}d (100 years), the longest duration",
+            d.span,
+            help="write `at TIMESTAMP` for an event at a fixed time",
+        )
+    return None
+
+
 def test(b: Builder, s: ast.TestBlock, groups, tiers) -> m.TestCase | None:
     as_of = m.DEFAULT_TEST_AS_OF
     lead: dict[str, object] = {}
@@ -150,6 +213,15 @@ def test(b: Builder, s: ast.TestBlock, groups, tiers) -> m.TestCase | None:
                     stmt.value.span,
                     _TIME_HELP,
                     code="LR0007",
+                )
+            elif t < m.EARLIEST_AS_OF:
+                _test_error(
+                    b,
+                    f"as_of {stmt.value.value} is before {m.EARLIEST_AS_OF.date()}, the earliest "
+                    "as-of",
+                    stmt.value.span,
+                    help="windows reach back up to 100 years from the as-of; write a date "
+                    f"from {m.EARLIEST_AS_OF.year} on",
                 )
             else:
                 as_of = t
@@ -241,6 +313,19 @@ def test(b: Builder, s: ast.TestBlock, groups, tiers) -> m.TestCase | None:
                 ev.span,
                 help="remove the line for no event, or write `1 times` or more",
             )
+        elif ev.times > MAX_TEST_TIMES:
+            _test_error(
+                b,
+                f"`{ev.times} times` is more than {MAX_TEST_TIMES:,} events on one line",
+                ev.span,
+                help="a test runs every event it names; a rule capped at N needs only N + 1 "
+                f"events: write at most `{MAX_TEST_TIMES} times`",
+            )
+        if ev.ago is not None:
+            problem = _ago_problem(ev.ago)
+            if problem is not None:
+                b.diags.append(problem)
+                continue
         if ev.at is not None:
             at = parse_time(str(ev.at.value))
             if at is None:

@@ -20,6 +20,7 @@ KEYWORDS = frozenset(
 )
 # names the outputs use for themselves
 RESERVED = frozenset({"score", "tier", "lead_id"})
+MAX_COLUMN_NAME = 63  # PostgreSQL's limit on a name, in bytes (group names are ASCII)
 DEFAULT_GROUP = "default"
 
 
@@ -122,7 +123,7 @@ class Builder:
                         )
                     )
                 columns[column] = s.span
-                self.attrs.append(m.Attribute(s.name.id, s.type, column, loc(s.span)))
+                self.attrs.append(m.Attribute(s.name.id, s.type, column, loc(s.span), crm=s.crm))
             elif isinstance(s, ast.EventDecl) and self.declare("event", s.name, s):
                 props = []
                 seen: dict[str, Span] = {}
@@ -259,7 +260,49 @@ class Builder:
             out[default_at] = self.group(DEFAULT_GROUP, None, default_rules, default_rules[0].span)
         groups = tuple(g for g in out if g is not None)
         self.res.group_names = {g.name for g in groups}
+        self.column_clashes(groups, default_rules[0].span if default_rules else None)
         return groups
+
+    def column_clashes(self, groups, default_span) -> None:
+        """LR0114: each group is a column of the outputs (`lead_scores`, score CSV), beside
+        `lead_id`, `score` and `tier`. SQL folds or compares names without case (DuckDB renames
+        one of two clashing columns, Snowflake folds case, BigQuery refuses duplicates) and
+        PostgreSQL keeps the first 63 bytes of a name, so names that agree that way clash."""
+        seen: dict[str, tuple[str, Span]] = {}
+        for g in groups:
+            span = default_span if g.name == DEFAULT_GROUP else self.symbols[g.name].span
+            key = g.name.lower()[:MAX_COLUMN_NAME]
+            if g.name.lower() in RESERVED:
+                self.diags.append(
+                    dg.make(
+                        "LR0114",
+                        f"group `{g.name}` clashes with the output column "
+                        f"`{g.name.lower()}` (column names ignore case)",
+                        span,
+                        label="a column of `lead_scores`",
+                        help=f"rename the group, such as `{g.name}_points`",
+                    )
+                )
+            elif key in seen and seen[key][0] != g.name:  # the same name twice is LR0110
+                first, first_span = seen[key]
+                why = (
+                    "column names ignore case"
+                    if first.lower() == g.name.lower()
+                    else f"PostgreSQL keeps only the first {MAX_COLUMN_NAME} characters"
+                )
+                self.diags.append(
+                    dg.make(
+                        "LR0114",
+                        f"groups `{first}` and `{g.name}` would be the same output column ({why})",
+                        span,
+                        label="clashes with an earlier group",
+                        related=((first_span, f"group `{first}`"),),
+                        help="give the groups names that differ in more than case, "
+                        f"within their first {MAX_COLUMN_NAME} characters",
+                    )
+                )
+            else:
+                seen[key] = (g.name, span)
 
     def positive_int(self, lit: ast.Literal, code: str, what: str) -> int | None:
         v = lit.value

@@ -66,6 +66,26 @@ def parse_time(text: str) -> dt.datetime | None:
     return value.astimezone(dt.timezone.utc)
 
 
+def duration_problem(d: ast.Duration, what: str) -> dg.Diagnostic | None:
+    """LR0301 for a window or delay that is not positive or longer than the documented maximum."""
+    if d.amount <= 0:
+        return dg.make(
+            "LR0301",
+            f"the {what} `{d}` is not positive",
+            d.span,
+            help=f"a {what} is at least `1h`",
+        )
+    if d.seconds > m.MAX_DURATION_SECONDS:
+        return dg.make(
+            "LR0301",
+            f"the {what} `{d}` is longer than {m.MAX_DURATION_DAYS}d (100 years), the longest "
+            "duration",
+            d.span,
+            help=f"write at most `{m.MAX_DURATION_DAYS}d`; for all time, leave the window out",
+        )
+    return None
+
+
 class ValueResolver:
     """Names, literals, events and values; `conds.Resolver` adds conditions."""
 
@@ -218,13 +238,10 @@ class ValueResolver:
             )
 
     def _duration(self, d: ast.Duration) -> int:
-        if d.amount <= 0:
-            self.error(
-                "LR0301",
-                f"the duration `{d}` is not positive",
-                d.span,
-                help="a window is at least `1h`",
-            )
+        problem = duration_problem(d, "window")
+        if problem is not None:
+            self.diags.append(problem)
+            raise Bad()
         return d.seconds
 
     # -- values
@@ -351,11 +368,16 @@ class ValueResolver:
 
 
 def _and(a, b):
+    """`a and b`, flat: a chain of signals, each filtering the one before, stays one `And`."""
     if a is None:
         return b
     if b is None:
         return a
-    return m.And((a, b))
+    return m.And(_items(a) + _items(b))
+
+
+def _items(e) -> tuple:
+    return e.items if isinstance(e, m.And) else (e,)
 
 
 def _a(typ: str) -> str:

@@ -28,11 +28,12 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def load_files(path: str | Path, text: str | bytes | None = None) -> Loaded:
+def load_files(path: str | Path, text: str | bytes | None = None, parse=None) -> Loaded:
+    """`parse(text, display_path)` replaces `parse_text` (the language server's cached parse)."""
     out = Loaded()
     seen: dict[Path, str] = {}
     root = Path(path)
-    _load(root, text, out, seen, stack=[], via=None, display=str(path))
+    _load(root, text, out, seen, stack=[], via=None, display=str(path), parse=parse or parse_text)
     return out
 
 
@@ -44,6 +45,7 @@ def _load(
     stack: list,
     via: ast.Import | None,
     display: str | None = None,
+    parse=parse_text,
 ):
     key = path.resolve()
     shown = display or _display(path)
@@ -82,7 +84,7 @@ def _load(
     else:
         data = text
     seen[key] = shown
-    tree, diags = parse_text(data, shown)
+    tree, diags = parse(data, shown)
     if isinstance(data, bytes):
         try:
             out.sources[shown] = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
@@ -96,6 +98,6 @@ def _load(
     stack.append(key)
     for stmt in tree.statements:
         if isinstance(stmt, ast.Import):
-            _load(path.parent / stmt.path, None, out, seen, stack, stmt)
+            _load(path.parent / stmt.path, None, out, seen, stack, stmt, parse=parse)
     stack.pop()
     out.files.append(tree)

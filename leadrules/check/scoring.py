@@ -72,8 +72,14 @@ def tiers(b: Builder) -> tuple[m.Tier, ...]:
                 m.Tier(s.name.id, "when", cond=cond, text=printer.expr(s.cond), loc=loc(s.span))
             )
             continue
+        try:
+            if s.range is not None:
+                lo_v, hi_v = _bound(b, s.range.lo), _bound(b, s.range.hi)
+            else:
+                bound = _bound(b, s.bound)
+        except Bad:
+            continue
         if s.range is not None:
-            lo_v, hi_v = s.range.lo.value, s.range.hi.value
             if lo_v > hi_v:
                 b.diags.append(
                     dg.make(
@@ -87,7 +93,6 @@ def tiers(b: Builder) -> tuple[m.Tier, ...]:
             lo, hi = math.ceil(lo_v), math.floor(hi_v)
             text = f"{printer.literal(s.range.lo)}..{printer.literal(s.range.hi)}"
         else:
-            bound = s.bound.value
             lo, hi = {
                 "<": (None, math.ceil(bound) - 1),
                 "<=": (None, math.floor(bound)),
@@ -108,3 +113,33 @@ def tiers(b: Builder) -> tuple[m.Tier, ...]:
             text = f"{s.op} {printer.literal(s.bound)}"
         out.append(m.Tier(s.name.id, "range", lo=lo, hi=hi, text=text, loc=loc(s.span)))
     return tuple(out)
+
+
+def _bound(b: Builder, x: ast.Literal | ast.Name) -> int | float:
+    """A tier's bound: a number, or a value const holding one (raises `Bad` otherwise)."""
+    if isinstance(x, ast.Literal):
+        return x.value
+    sym = b.symbols.get(x.id)
+    if sym is None:
+        b.res.unknown("LR0101", "const", x, ("const",), help_=f"declare it: `const {x.id} = 80`")
+    if sym.kind != "const":
+        b.res.error(
+            "LR0201",
+            f"a tier's bound is a number or a const, and `{x.id}` is {_article(sym.kind)}",
+            x.span,
+            help="for tiers on group scores or attributes, write `tier NAME when COND`",
+        )
+    value, typ = b.res.scalar_const(x)
+    if typ != "number":
+        b.res.error(
+            "LR0201",
+            f"a tier's bound is a number, and the const `{x.id}` is {typ}",
+            x.span,
+            help=f"give `{x.id}` a number: `const {x.id} = 80`",
+        )
+    return value.value
+
+
+def _article(kind: str) -> str:
+    word = {"attribute": "lead attribute"}.get(kind, kind)
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"

@@ -1,4 +1,8 @@
-"""`leadrules check FILE...`: parse and check; diagnostics as text, JSON or GitHub annotations."""
+"""`leadrules check FILE...`: parse and check; diagnostics as text, JSON or GitHub annotations.
+
+A directory stands for every `*.lrules` file below it (sorted); `-` reads standard input, shown
+as `<stdin>` or as `--stdin-filename` (which also anchors its imports), for editors.
+"""
 
 from __future__ import annotations
 
@@ -11,25 +15,38 @@ from leadrules.commands.common import EXIT_INPUT, EXIT_USAGE, fail
 
 
 @click.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(["text", "json", "github", "sarif"]),
     default="text",
     show_default=True,
     help="How to print diagnostics.",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
-def command(files, fmt, strict):
-    """Parse and check FILES; print every diagnostic. Exit 1 on errors (or warnings if --strict)."""
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="The path shown for `-` (standard input); its imports are read relative to it.",
+)
+def command(files, fmt, strict, stdin_filename):
+    """Parse and check FILES (a folder: its `*.lrules` files; `-`: standard input); print every
+    diagnostic. Exit 1 on errors (or warnings if --strict)."""
     from leadrules.check import check
+    from leadrules.commands.fmt import STDIN, expand
 
+    files = expand(files)
+    if not files:
+        fail("no .lrules files to check", EXIT_USAGE)
     diags: list[dg.Diagnostic] = []
     sources: dict[str, str] = {}
     for path in files:
         try:
-            result = check(path)
+            if path == STDIN:
+                result = check(stdin_filename or "<stdin>", sys.stdin.buffer.read())
+            else:
+                result = check(path)
         except OSError as e:
             fail(f"cannot read {path}: {e.strerror or e}", EXIT_USAGE)
         diags.extend(result.diagnostics)
@@ -38,6 +55,10 @@ def command(files, fmt, strict):
     out = sys.stdout
     if fmt == "json":
         out.write(dg.render_json(diags))
+    elif fmt == "sarif":  # SARIF 2.1.0, for code scanning
+        from leadrules.sarif import render_sarif
+
+        out.write(render_sarif(diags))
     elif fmt == "github":
         out.write(dg.render_github(diags))
     else:

@@ -40,7 +40,7 @@ class Outcome:
 )
 def command(files, check, show_diff):
     """Rewrite FILES in the canonical layout (`-` for standard input to standard output)."""
-    paths = _expand(files)
+    paths = expand(files)
     write = not (check or show_diff)
     outcomes = [_one(p, write=write, check=check, show_diff=show_diff) for p in paths]
     if any(p != STDIN for p in paths):
@@ -49,7 +49,7 @@ def command(files, check, show_diff):
         raise click.exceptions.Exit(EXIT_INPUT)
 
 
-def _expand(files: tuple[str, ...]) -> list[str]:
+def expand(files: tuple[str, ...]) -> list[str]:
     """Files as given; a directory becomes its `*.lrules` files, sorted. Missing: exit 2."""
     out: list[str] = []
     for f in files:

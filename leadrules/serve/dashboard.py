@@ -126,6 +126,7 @@ def tiers_by_day(now_counts: dict, transitions: list[dict], now: dt.datetime) ->
                 counts[r["tier"]] -= 1
             if r["previous_tier"] in counts:
                 counts[r["previous_tier"]] += 1
-        out.append((day_end.strftime("%Y-%m-%d"), {k: max(0, v) for k, v in counts.items()}))
+        day = (day_end - dt.timedelta(days=1)).strftime("%Y-%m-%d")  # the day that ended then
+        out.append((day, {k: max(0, v) for k, v in counts.items()}))
         day_end -= dt.timedelta(days=1)
     return out

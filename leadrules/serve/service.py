@@ -218,7 +218,12 @@ class Service:
     def _rescore(
         self, tx, loaded: Loaded, lead_id: str, now, cause, note=None, force=False
     ) -> dict:
-        """Score one locked lead at `now`; store the state, history, transition and outbox."""
+        """Score one locked lead at `now`; store the state, history, transition and outbox.
+
+        The lead is locked already: its as-of is taken now if later than `now`, so that a
+        lead's successive scorings never go back in time (another process may have scored it
+        while this one waited for the lock)."""
+        now = max(now, self.clock())
         lead = tx.lead(lead_id)
         model = loaded.model
         values = tuple(_typed(a.type, lead["attributes"].get(a.name)) for a in model.attributes)

@@ -65,7 +65,7 @@ class ListLit:
 
 @dataclass(frozen=True)
 class Range:
-    """`A..B`: an inclusive number range."""
+    """`A..B`: an inclusive number range (in a tier, an end may name a value const)."""
 
     lo: Literal
     hi: Literal
@@ -257,12 +257,13 @@ class Import:
 
 @dataclass(frozen=True)
 class LeadDecl:
-    """`lead NAME: TYPE [from "column"]`."""
+    """`lead NAME: TYPE [from "column"] [crm "internal_name"]`."""
 
     name: Name
     type: str
     column: str | None
     span: Span = _span_field()
+    crm: str | None = None  # the CRM's internal property name, when it differs from the column
 
 
 @dataclass(frozen=True)
@@ -347,12 +348,13 @@ class Clamp:
 class Tier:
     """`tier NAME OP N`, `tier NAME A..B` or `tier NAME when COND`.
 
-    Exactly one of (`op` with `bound`), `range`, `cond` is set.
+    Exactly one of (`op` with `bound`), `range`, `cond` is set. A bound (and each end of the
+    range) is a number or the Name of a value const.
     """
 
     name: Name
     op: str | None = None
-    bound: Literal | None = None
+    bound: Literal | Name | None = None
     range: Range | None = None
     cond: Expr | None = None
     span: Span = _span_field()

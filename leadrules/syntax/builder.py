@@ -164,8 +164,11 @@ class Builder:
     def from_clause(self, pos, s):
         return Part(self._string(s), pos)
 
-    def lead_decl(self, pos, name, type_, column):
-        return ast.LeadDecl(self._name(name), str(type_), column, self._span(pos))
+    def crm_clause(self, pos, s):
+        return Part(self._string(s), pos)
+
+    def lead_decl(self, pos, name, type_, column, crm=None):
+        return ast.LeadDecl(self._name(name), str(type_), column, self._span(pos), crm=crm)
 
     def prop(self, pos, name, type_):
         return ast.Prop(self._name(name), str(type_), self._span(pos))

@@ -135,15 +135,50 @@ def parse_text(
         except BadSyntax as e:
             diag = e.diag
         else:
-            if found:
+            deep = _too_deep(stmts, path)
+            if deep is not None:
+                diag = deep
+            elif found:
                 break
-            return ast.File(path, tuple(stmts), _file_comments(comments.found, source)), []
+            else:
+                return ast.File(path, tuple(stmts), _file_comments(comments.found, source)), []
         found.append(diag)
         retry = _blank_statement(attempt, diag.span.line)
         if retry is None:
             break
         attempt = retry
     return None, found
+
+
+# nodes that nest a condition inside another: the brackets `prelex` counts, and `not`
+_NESTING = (ast.Not, ast.Paren, ast.Call, ast.Where)
+
+
+def _too_deep(stmts, path: str) -> dg.Diagnostic | None:
+    """LR0008 for the first condition nested deeper than `prelex.MAX_NESTING` (`not not ...`).
+
+    The brackets are counted on the text already; chains of `not` are not, and every later
+    stage walks conditions recursively, so the limit is enforced here, without recursion.
+    """
+    todo: list[tuple[object, int]] = [(s, 0) for s in stmts]
+    while todo:
+        node, depth = todo.pop()
+        if isinstance(node, _NESTING):
+            depth += 1
+            if depth > prelex.MAX_NESTING:
+                span = node.span
+                return dg.make(
+                    "LR0008",
+                    f"conditions nested more than {prelex.MAX_NESTING} deep "
+                    "(each `not` and each bracket is a level)",
+                    Span(path, span.line, span.col, span.line, span.col + 1),
+                    help="split the condition into signals or simpler rules; `not not X` is `X`",
+                )
+        if isinstance(node, (tuple, list)):
+            todo.extend((x, depth) for x in node)
+        elif hasattr(node, "__dataclass_fields__") and not isinstance(node, Span):
+            todo.extend((getattr(node, f), depth) for f in node.__dataclass_fields__ if f != "span")
+    return None
 
 
 def parse_file(path: str | Path, display: str | None = None):

@@ -11,7 +11,11 @@ from leadrules import diagnostics as dg
 from leadrules.syntax.ast import Span
 
 MAX_NESTING = 64
-_INDENT_HELP = "indent with spaces only (`leadrules fmt` writes two spaces a level)"
+_INDENT_HELP = (
+    "replace the tabs with spaces by hand (how deep a tab goes depends on the editor, so "
+    "`leadrules fmt` cannot); a file indented with tabs alone is read, and `fmt` turns its tabs "
+    "into spaces"
+)
 _STRING_HELP = 'close it with `"` on the same line; write `\\"` for a quote inside'
 _CLOSERS = {"(": ")", "[": "]"}
 

@@ -37,7 +37,9 @@ def points(lit: ast.Literal) -> str:
     return text if text.startswith("-") else "+" + text
 
 
-def literal(lit: ast.Literal | ast.ListLit) -> str:
+def literal(lit: ast.Literal | ast.ListLit | ast.Name) -> str:
+    if isinstance(lit, ast.Name):  # a const standing for a literal (a tier's bound)
+        return lit.id
     if isinstance(lit, ast.ListLit):
         return "[" + ", ".join(literal(i) for i in lit.items) + "]"
     if lit.type == "text":
@@ -125,7 +127,8 @@ def statement(s) -> str:
     if isinstance(s, ast.Import):
         return f"import {string(s.path)}"
     if isinstance(s, ast.LeadDecl):
-        return f"lead {s.name.id}: {s.type}{_from(s.column)}"
+        crm = f" crm {string(s.crm)}" if s.crm is not None else ""
+        return f"lead {s.name.id}: {s.type}{_from(s.column)}{crm}"
     if isinstance(s, ast.EventDecl):
         props = ", ".join(f"{p.name.id}: {p.type}" for p in s.props)
         return f"event {s.name.id}" + (f"({props})" if props else "") + _from(s.source)

@@ -127,13 +127,48 @@ def test_an_import_shared_by_two_files_is_reported_once(files):
         ["check", "missing.lrules"],
         ["check"],
         ["check", "--format", "xml", "clean.lrules"],
-        ["check", "."],
+        ["check", "empty"],
     ],
 )
 def test_usage_errors_exit_2(files, args):
+    (files / "empty").mkdir()
     out = run(*args)
     assert out.exit_code == 2
     assert "Traceback" not in out.output
+
+
+def test_a_folder_checks_every_lrules_file_below_it_sorted(files):
+    (files / "rules" / "sub").mkdir(parents=True)
+    (files / "rules" / "sub" / "b.lrules").write_text(BAD)
+    (files / "rules" / "a.lrules").write_text(WARN)
+    (files / "rules" / "notes.txt").write_text("not rules")
+    out = run("check", "--format", "json", "rules")
+    assert out.exit_code == 1
+    paths = [d["path"] for d in json.loads(out.stdout)]
+    assert paths == [str(Path("rules/a.lrules")), str(Path("rules/sub/b.lrules"))]
+    out = run("check", "rules")
+    assert "checked 2 files: 1 error, 1 warning" in out.stderr
+
+
+def test_dash_reads_standard_input(files):
+    out = CliRunner().invoke(main, ["check", "-"], input=BAD)
+    assert out.exit_code == 1
+    assert out.stdout.startswith("<stdin>:4:3: error[LR0101]: unknown name `sise`\n")
+    assert "4 |   sise > 3: +5" in out.stdout
+    clean = CliRunner().invoke(main, ["check", "-"], input=CLEAN)
+    assert clean.exit_code == 0 and "checked 1 file: 0 errors" in clean.stderr
+
+
+def test_stdin_filename_names_standard_input_and_anchors_imports(files):
+    (files / "rules").mkdir()
+    (files / "rules" / "shared.lrules").write_text("lead size: number\n")
+    text = 'import "shared.lrules"\nfit:\n  sise > 3: +5\ntier a >= 0\n'
+    args = ["check", "--format", "json", "--stdin-filename", "rules/main.lrules", "-"]
+    out = CliRunner().invoke(main, args, input=text)
+    assert out.exit_code == 1
+    [d] = json.loads(out.stdout)
+    assert (d["path"], d["line"], d["code"]) == ("rules/main.lrules", 3, "LR0101")
+    assert "did you mean `size`?" in d["help"]
 
 
 def test_missing_file_message_names_the_file(files):

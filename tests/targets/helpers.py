@@ -59,7 +59,8 @@ def schema_for(target: str, name: str) -> str | None:
     if name.startswith("flows/"):
         return "hubspot-flow.json"
     return {
-        "lead-scoring.json": "hubspot-lead-scoring.json",
+        "lead-scoring.json": "hubspot-lead-score-create.json",
+        "lead-scoring-summary.json": "hubspot-lead-scoring.json",
         "not-expressible.json": "hubspot-not-expressible.json",
     }.get(name)
 

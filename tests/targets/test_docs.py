@@ -53,7 +53,7 @@ def test_hubspot_page_example_is_what_the_page_says(tmp_path):
         r"^\| `(properties/[^`]+|flows/[^`]+|[a-z-]+\.(?:json|md))`", page, re.M
     ):
         assert name in out.files, name
-    cfg = json.loads(out.files["lead-scoring.json"])
+    cfg = json.loads(out.files["lead-scoring-summary.json"])
     assert [r["rule"] for r in cfg["notExpressible"]] == ["fit/2", "engagement/3"]
     flow = json.loads(out.files["flows/on-enter-hot.json"])
     assert [a["actionTypeId"] for a in flow["actions"]] == ["0-8", "0-3", "0-1", "0-4"]

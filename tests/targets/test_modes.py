@@ -59,16 +59,35 @@ def test_properties_score_groups_and_tiers_in_order():
 
 def test_native_lead_scoring_mirrors_groups_caps_and_clamp():
     out = compile_file(FIT, "hubspot")
-    cfg = _json(out, "lead-scoring.json")
-    assert cfg["scoreType"] == "COMBINED" and cfg["scoreLimit"] == 100
+    cfg = _json(out, "lead-scoring-summary.json")
+    assert cfg["categories"] == ["FIT", "INTENT"] and cfg["maxScorePerCategory"] == 100
     groups = {g["name"]: g for g in cfg["groups"]}
-    assert groups["fit"]["type"] == "FIT" and groups["fit"]["limit"] == 40
+    assert groups["fit"]["category"] == "FIT" and groups["fit"]["limit"] == 40
     assert [r["rule"] for r in groups["fit"]["rules"]] == [f"fit/{i}" for i in range(1, 8)]
     assert [(r["rule"], r["frequency"]) for r in groups["engagement"]["rules"]] == [
         ("engagement/1", "EVERY_OCCURRENCE"),
         ("engagement/4", "ONCE"),
     ]
-    assert set(groups) >= {"bonus (fit)", "bonus (engagement)"}
+    assert set(groups) >= {"bonus (fit)", "bonus (intent)"}
+    body = _json(out, "lead-scoring.json")
+    assert (body["objectTypeId"], body["allowedGroupTypes"], body["maxScorePerCategory"]) == (
+        "0-1",
+        ["FIT", "INTENT"],
+        100,
+    )
+    api = {g["groupName"]: g for g in body["groupConfigs"]}
+    assert set(api) == set(groups)
+    assert (api["fit"]["groupCategory"], api["fit"]["maxValue"]) == ("FIT", 40)
+    eng = api["engagement"]["ruleConfigurations"]
+    # each page_view: every occurrence (no cap); the once rule is capped at its points
+    assert [r["configuration"]["calculation"]["value"] for r in eng] == [
+        r["points"] for r in groups["engagement"]["rules"]
+    ]
+    assert (
+        "maximumValue" not in eng[0]
+        and eng[1]["maximumValue"] == eng[1]["configuration"]["calculation"]["value"]
+    )
+    assert eng[0]["configuration"]["filterBranch"]["filterBranchType"] == "UNIFIED_EVENTS"
     left = {r["rule"] for r in cfg["notExpressible"]}
     assert left == {
         "fit/8",

@@ -85,7 +85,7 @@ def _accounted(target: str, mode: str, files: dict[str, str]) -> list[str]:
         ]
     left = [r["rule"] for r in json.loads(files["not-expressible.json"])["rules"]]
     if mode == "native":
-        cfg = json.loads(files["lead-scoring.json"])
+        cfg = json.loads(files["lead-scoring-summary.json"])
         return [r["rule"] for g in cfg["groups"] for r in g["rules"]] + left
     flows = [json.loads(t) for n, t in files.items() if n.startswith("flows/score-")]
     return [f["actions"][0]["fields"]["value"]["staticValue"] for f in flows] + left

@@ -1,5 +1,5 @@
 """`leadrules compile --target hubspot -o DIR`: CRM property payloads, Workflows v4 contact flows
-for `on enter` / `on exit`, a Lead Scoring configuration (or, with `--mode workflows`, one
+for `on enter` / `on exit`, a lead score for the Lead Scoring API (or, with `--mode workflows`, one
 scoring workflow per engagement rule), the rules HubSpot cannot express, and a README that says
 which file goes to which endpoint. Reads the Model only. See docs/targets/hubspot.md."""
 
@@ -12,6 +12,7 @@ from leadrules import model as m
 from leadrules.targets import Options, Output
 from leadrules.targets.automation import Verdict, dump_json, unexpressed, verdicts
 from leadrules.targets.hubspot import flows, properties, readme, scoring
+from leadrules.targets.hubspot.crm import Crm
 
 SYNC_PATH = (
     "compute with `leadrules compile --target sql` in the warehouse and sync "
@@ -27,7 +28,9 @@ def compile(model: m.Model, options: Options) -> Output:  # noqa: A001 - the tar
 
     files["properties/group.json"] = dump_json(properties.group_payload(model))
     prop_files = []
-    for i, payload in enumerate(properties.property_payloads(model, names, last_rule=workflows)):
+    payloads = properties.property_payloads(model, names, last_rule=workflows)
+    crm = Crm(model, frozenset(p["name"] for p in payloads))
+    for i, payload in enumerate(payloads):
         path = f"properties/{i + 1:02d}-{payload['name']}.json"
         files[path] = dump_json(payload)
         prop_files.append(path)
@@ -38,16 +41,19 @@ def compile(model: m.Model, options: Options) -> Output:  # noqa: A001 - the tar
     scoring_notes: list[str] = []
     tier_notes: list[str] = []
     if workflows:
-        left_out = _scoring_flows(vs, names, files, score_flows)
+        left_out = _scoring_flows(vs, names, crm, files, score_flows)
         tier_notes = _tier_setting_flows(model, names, files, tier_set_files)
     else:
-        config, left_out = scoring.lead_scoring(model, vs, names.groups)
-        files["lead-scoring.json"] = dump_json(config)
-        scoring_notes = config["notes"]
+        body, summary, left_out = scoring.lead_scoring(
+            model, vs, names.groups, crm, flows.event_type_id
+        )
+        files["lead-scoring.json"] = dump_json(body)
+        files["lead-scoring-summary.json"] = dump_json(summary)
+        scoring_notes = summary["notes"]
 
     tier_files = []
     for auto in model.automations:
-        built = flows.tier_flow(auto, model, names, options, diags)
+        built = flows.tier_flow(auto, crm, names, options, diags)
         if built is not None:
             files[built[0]] = dump_json(built[1])
             tier_files.append(built[0])
@@ -77,20 +83,22 @@ def compile(model: m.Model, options: Options) -> Output:  # noqa: A001 - the tar
             score_flows=tuple(score_flows),
             left_out=tuple(left_out),
             tokens=tuple(tokens),
+            event_properties=dict(crm.event_properties),
             score_property=names.score,
             group_properties=names.groups,
             tier_property=names.tier,
             previous_tier_property=names.previous_tier,
         )
     )
+    diags += crm.diagnostics
     return Output(files=files, diagnostics=sorted(diags, key=dg.sort_key))
 
 
-def _scoring_flows(vs, names, files: dict[str, str], out: list) -> list[Verdict]:
+def _scoring_flows(vs, names, crm: Crm, files: dict[str, str], out: list) -> list[Verdict]:
     """`--mode workflows`: one flow per event rule into `files` and `out`; returns the rest."""
     left_out: list[Verdict] = []
     for v in vs:
-        built = flows.score_flow(v, names) if v.kind == "event" else None
+        built = flows.score_flow(v, names, crm) if v.kind == "event" else None
         if built is not None:
             files[built[0]] = dump_json(built[1])
             out.append((built[0], v))

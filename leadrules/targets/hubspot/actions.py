@@ -22,17 +22,19 @@ from leadrules import diagnostics as dg
 from leadrules import model as m
 from leadrules.targets import Options, unsupported
 from leadrules.targets.automation import placeholders
+from leadrules.targets.hubspot.crm import Crm
 
 TARGET = "hubspot"
 TASK_TO_CONTACT = 204  # HUBSPOT_DEFINED association type: task -> contact
 
 
-def personalize(text: str, model: m.Model) -> str:
-    """`{first_name}` -> `{{ enrolled_object.first_name }}` for declared lead attributes."""
+def personalize(text: str, crm: Crm) -> str:
+    """`{first_name}` -> `{{ enrolled_object.firstname }}` for declared lead attributes (their
+    HubSpot property names)."""
     for name in placeholders(text):
-        attr = model.attribute(name)
-        if attr is not None:
-            text = text.replace("{" + name + "}", "{{ enrolled_object." + attr.column + " }}")
+        prop = crm.placeholder(name)
+        if prop is not None:
+            text = text.replace("{" + name + "}", "{{ enrolled_object." + prop + " }}")
     return text
 
 
@@ -50,25 +52,25 @@ def _single(type_id: str, fields: dict) -> dict:
     }
 
 
-def action(
-    a: m.Action, model: m.Model, options: Options, diags: list[dg.Diagnostic]
-) -> dict | None:
+def action(a: m.Action, crm: Crm, options: Options, diags: list[dg.Diagnostic]) -> dict | None:
     """One v4 action (without id and connection), or None after an LR0801 diagnostic."""
     if a.kind == "set":
         prop, value = a.args
-        attr = model.attribute(prop)
+        name = crm.set_target(str(prop), a.loc, options.best_effort)
+        if name is None:
+            return None
         if isinstance(value, bool):
             value = "true" if value else "false"
         return _single(
             "0-5",
             {
-                "property_name": attr.column if attr else prop,
+                "property_name": name,
                 "value": {"type": "STATIC_VALUE", "staticValue": str(value)},
             },
         )
     if a.kind == "notify":
         recipient, message = a.args
-        text = personalize(message, model)
+        text = personalize(message, crm)
         if recipient == "owner":
             return _single(
                 "0-8", {"subject": text, "body": text, "owner_properties": ["hubspot_owner_id"]}
@@ -102,7 +104,7 @@ def action(
             "0-3",
             {
                 "task_type": "TODO",
-                "subject": personalize(title, model),
+                "subject": personalize(title, crm),
                 "body": "",
                 "associations": [
                     {

@@ -138,10 +138,27 @@ def or_of_and(fs: list[dict]) -> dict:
     }
 
 
+PROPERTY_CHANGED = "4-655002"  # the "property value changed" event type
+
+
+def unified_events(event_type_id: str, fs: list[dict]) -> dict:
+    """An event filter branch: the contact completed an event of this type matching `fs`."""
+    return {
+        "filterBranchType": "UNIFIED_EVENTS",
+        "filterBranchOperator": "AND",
+        "eventTypeId": event_type_id,
+        "operator": "HAS_COMPLETED",
+        "filters": fs,
+        "filterBranches": [],
+    }
+
+
 def _property_change(prop: str, value_operation: dict) -> dict:
-    """The hs_name / hs_value pair HubSpot uses for "property `prop` changed": the flows built in
-    the editor show it when read back with GET /automation/v4/flows/{flowId}."""
-    return and_branch(
+    """The contact's `prop` changed: the property-change event (`4-655002`), filtered on its
+    `hs_name` (which property) and `hs_value` (the new value), as flows built in the editor read
+    back with GET /automation/v4/flows/{flowId}."""
+    return unified_events(
+        PROPERTY_CHANGED,
         [
             property_filter(
                 "hs_name",
@@ -153,7 +170,7 @@ def _property_change(prop: str, value_operation: dict) -> dict:
                 },
             ),
             property_filter("hs_value", {**value_operation, "includeObjectsWithNoValueSet": False}),
-        ]
+        ],
     )
 
 
@@ -165,5 +182,5 @@ def property_changed(prop: str) -> dict:
 def property_changed_to(prop: str, value: str) -> dict:
     """A re-enrollment trigger: `prop` changed to `value`."""
     return _property_change(
-        prop, {"operationType": "ENUMERATION", "operator": "IS_ANY_OF", "values": [value]}
+        prop, {"operationType": "STRING", "operator": "IS_EQUAL_TO", "value": value}
     )

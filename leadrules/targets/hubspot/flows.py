@@ -12,9 +12,10 @@ from __future__ import annotations
 from leadrules import diagnostics as dg
 from leadrules import model as m
 from leadrules.targets import Options
-from leadrules.targets.automation import Criterion, Trigger, Verdict, slug
+from leadrules.targets.automation import Criterion, Verdict, slug
 from leadrules.targets.hubspot import actions as act
 from leadrules.targets.hubspot import filters as flt
+from leadrules.targets.hubspot.crm import Crm
 from leadrules.targets.hubspot.properties import LAST_RULE, Names
 
 
@@ -28,9 +29,9 @@ def _flow(name: str, description: str, actions: list[dict], enrollment: dict) ->
         "flowType": "WORKFLOW",
         "isEnabled": False,
         "startActionId": "1",
-        "nextAvailableActionId": str(len(chained) + 1),
         "actions": chained,
         "enrollmentCriteria": enrollment,
+        "dataSources": [],
         "timeWindows": [],
         "blockedDates": [],
         "customProperties": {},
@@ -50,10 +51,10 @@ def _list_based(filters: list[dict], re_enroll_on: dict) -> dict:
 
 
 def tier_flow(
-    auto: m.Automation, model: m.Model, n: Names, options: Options, diags: list[dg.Diagnostic]
+    auto: m.Automation, crm: Crm, n: Names, options: Options, diags: list[dg.Diagnostic]
 ) -> tuple[str, dict] | None:
     """(file name, payload) for one `on enter|exit TIER` block; None when no action is left."""
-    built = [a for a in (act.action(x, model, options, diags) for x in auto.actions) if a]
+    built = [a for a in (act.action(x, crm, options, diags) for x in auto.actions) if a]
     if not built:
         return None
     if auto.on == "enter":
@@ -112,17 +113,17 @@ def tier_set_flow(tier: m.Tier, n: Names) -> tuple[str, dict]:
     return f"flows/tier-{slug(tier.name)}.json", payload
 
 
-def event_type_id(trigger: Trigger) -> str:
+def event_type_id(source: str) -> str:
     """The portal's event type id is not knowable from the model: a token the README resolves."""
-    return "${EVENT_TYPE_ID:" + trigger.source + "}"
+    return "${EVENT_TYPE_ID:" + source + "}"
 
 
-def score_flow(v: Verdict, n: Names) -> tuple[str, dict] | None:
+def score_flow(v: Verdict, n: Names, crm: Crm) -> tuple[str, dict] | None:
     """(file name, payload) for one event-driven rule in `--mode workflows`; None when its event
     filter has no HubSpot form."""
     t = v.trigger
     try:
-        filters = flt.filters(t.filter)
+        filters = flt.filters(crm.event_criteria(t))
     except ValueError:
         return None
     rule = v.rule
@@ -132,16 +133,7 @@ def score_flow(v: Verdict, n: Names) -> tuple[str, dict] | None:
     enrollment = {
         "type": "EVENT_BASED",
         "shouldReEnroll": not t.once,
-        "eventFilterBranches": [
-            {
-                "eventTypeId": event_type_id(t),
-                "operator": "HAS_COMPLETED",
-                "filterBranchType": "UNIFIED_EVENTS",
-                "filterBranchOperator": "AND",
-                "filters": filters,
-                "filterBranches": [],
-            }
-        ],
+        "eventFilterBranches": [flt.unified_events(event_type_id(t.source), filters)],
         "listMembershipFilterBranches": [],
     }
     mark = act._single(

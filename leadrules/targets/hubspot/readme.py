@@ -13,6 +13,7 @@ PROPERTY_GROUPS = "/crm/v3/properties/contacts/groups"
 PROPERTIES = "/crm/v3/properties/contacts"
 FLOWS = "/automation/v4/flows"
 UPSERT = "/crm/v3/objects/contacts/batch/upsert"
+SCORES = "/marketing/lead-scoring/2026-09-beta/scores"
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Plan:
     score_flows: tuple[tuple[str, Verdict], ...]  # workflows mode
     left_out: tuple[Verdict, ...]
     tokens: tuple[str, ...]  # ${...} tokens the flows hold
+    event_properties: dict[tuple[str, str], str]  # (event, model property) -> HubSpot name
     score_property: str
     group_properties: dict[str, str]
     tier_property: str
@@ -57,6 +59,11 @@ def render(p: Plan) -> str:
         "",
         "- `crm.schemas.contacts.write`: create the property group and the properties",
         "- `automation`: create workflows with the Workflows v4 API",
+        *(
+            ["- `mh-lead-scoring-edit`: create and publish the lead score"]
+            if p.mode == "native"
+            else []
+        ),
         "- `crm.objects.contacts.write`: write the scores onto contacts (the exact path)",
         "",
         "Export a private-app or OAuth access token first: `export HUBSPOT_TOKEN=...`.",
@@ -80,6 +87,7 @@ def render(p: Plan) -> str:
     out += _tier_flows(p)
     out += _sync(p)
     out += _left_out(p)
+    out += _event_properties(p)
     out += _tokens(p)
     step = 0
     for i, line in enumerate(out):
@@ -91,15 +99,23 @@ def render(p: Plan) -> str:
 
 def _native(p: Plan) -> list[str]:
     return [
-        "## #. Lead scoring (in the HubSpot UI)",
+        "## #. Lead score (Lead Scoring API, beta)",
         "",
-        "HubSpot's Lead Scoring tool has no public API: `lead-scoring.json` is the configuration "
-        "to enter under Marketing > Lead scoring (Marketing Hub Professional or Enterprise; a "
-        "COMBINED score needs Enterprise). Create a score of the listed `scoreType`, one group "
-        "per entry of `groups` with its `limit`, and one rule per entry of `rules`: `criteria` "
-        "are property filters on the contact (fit), `event` rules score the named event once or "
-        "on every occurrence (engagement). Set the score limit to `scoreLimit` if given.",
+        f"`lead-scoring.json` goes to `POST {SCORES}` (Marketing Hub Professional or "
+        "Enterprise). HubSpot creates the score as a draft: open it under Marketing > Lead "
+        "scoring, check each rule's criteria (the API reference does not document their field "
+        "shape; leadrules writes the workflow API's filters), then publish it with "
+        f"`POST {SCORES}/{{scoreId}}/draft/publish`. `lead-scoring-summary.json` says which "
+        "leadrules rule each HubSpot rule comes from. `leadrules apply` does all of this "
+        "(publishing only with `--publish`).",
         "",
+        *_block(
+            [
+                _curl(SCORES, "lead-scoring.json"),
+                f"curl -sS -X POST '{API}{SCORES}/$SCORE_ID/draft/publish' "
+                '-H "Authorization: Bearer $HUBSPOT_TOKEN"',
+            ]
+        ),
         'The rules listed under "Rules HubSpot cannot express" below are left out of it: a '
         "HubSpot score is exact for this model only when that list is empty. Otherwise use "
         "the exact path below for the score properties and keep the HubSpot score as an "
@@ -225,10 +241,37 @@ def _left_out(p: Plan) -> list[str]:
     return [*out, ""]
 
 
+def _event_properties(p: Plan) -> list[str]:
+    if not p.event_properties:
+        return []
+    out = [
+        "## Event properties to check",
+        "",
+        "HubSpot's events have their own property names; leadrules writes the model's (in "
+        "HubSpot's form). Check each against the event's properties in your portal "
+        "(`GET /events/v3/event-definitions` for custom events) and edit the filter if they "
+        "differ:",
+        "",
+        "| event | model property | HubSpot property written |",
+        "|---|---|---|",
+    ]
+    for (event, prop), name in sorted(p.event_properties.items()):
+        out.append(f"| `{event}` | `{prop}` | `{name}` |")
+    return [*out, ""]
+
+
 def _tokens(p: Plan) -> list[str]:
     if not p.tokens:
         return []
-    out = ["## Tokens to replace before posting", "", "| token | replace with |", "|---|---|"]
+    out = [
+        "## Tokens to replace before posting",
+        "",
+        "`leadrules apply` takes each as `--fill NAME:ARG=VALUE` "
+        "(`--fill EVENT_TYPE_ID:page_view=4-96000`).",
+        "",
+        "| token | replace with |",
+        "|---|---|",
+    ]
     for t in p.tokens:
         if t.startswith("${EMAIL_CONTENT_ID:"):
             out.append(

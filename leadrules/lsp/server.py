@@ -1,0 +1,198 @@
+"""The leadrules language server (pygls 2): wiring of the LSP methods to leadrules' checker,
+formatter and the index of names. `leadrules lsp` runs it over stdio."""
+
+from __future__ import annotations
+
+from lsprotocol import types as t
+from pygls.exceptions import JsonRpcInvalidRequest
+from pygls.lsp.server import LanguageServer
+
+from leadrules.lsp import complete, convert, edits, hover
+from leadrules.lsp.state import Analysis, State
+
+NAME = "leadrules"
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("leadrules")
+    except Exception:  # noqa: BLE001 - not installed: a checkout on PYTHONPATH
+        return "0"
+
+
+class Server(LanguageServer):
+    def __init__(self):
+        super().__init__(
+            NAME, _version(), text_document_sync_kind=t.TextDocumentSyncKind.Incremental
+        )
+        self.state = State()
+        self.published: dict[str, set[str]] = {}  # a document's URI -> URIs it published to
+
+    def check(self, uri: str) -> Analysis:
+        doc = self.workspace.get_text_document(uri)
+        a = self.state.analyze(uri, doc.source)
+        by_uri = a.diagnostics_by_uri()
+        targets = {uri} | {u for u in by_uri if u not in self.state.docs or u == uri}
+        for u in targets | (self.published.get(uri, set()) - targets):
+            if u != uri and u in self.state.docs:
+                continue  # an open file publishes its own diagnostics
+            diags = [convert.diagnostic(d, a.lines_of) for d in by_uri.get(u, [])]
+            version = doc.version if u == uri else None
+            self.text_document_publish_diagnostics(
+                t.PublishDiagnosticsParams(uri=u, diagnostics=diags, version=version)
+            )
+        self.published[uri] = targets
+        return a
+
+    def analysis(self, uri: str) -> Analysis:
+        a = self.state.get(uri)
+        doc = self.workspace.get_text_document(uri)
+        if a is None or a.text != doc.source:
+            a = self.check(uri)
+        return a
+
+    def roots(self) -> list[str]:
+        folders = self.workspace.folders.values()
+        paths = [convert.fs_path(f.uri) for f in folders]
+        if not paths and self.workspace.root_uri:
+            paths = [convert.fs_path(self.workspace.root_uri)]
+        return paths
+
+
+server = Server()
+
+
+def _pos(a: Analysis, pos: t.Position) -> tuple[int, int]:
+    return convert.from_position(a.lines, pos)
+
+
+def _refuse(e: edits.Refused):
+    raise JsonRpcInvalidRequest(str(e))
+
+
+@server.feature(t.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: Server, params: t.DidOpenTextDocumentParams):
+    ls.check(params.text_document.uri)
+
+
+@server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: Server, params: t.DidChangeTextDocumentParams):
+    ls.check(params.text_document.uri)
+
+
+@server.feature(t.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: Server, params: t.DidSaveTextDocumentParams):
+    for uri in list(ls.state.docs):  # the open files that import the saved one read it anew
+        ls.check(uri)
+
+
+@server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: Server, params: t.DidCloseTextDocumentParams):
+    uri = params.text_document.uri
+    ls.state.close(uri)
+    for u in ls.published.pop(uri, set()):
+        ls.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=u, diagnostics=[]))
+
+
+@server.feature(t.TEXT_DOCUMENT_HOVER)
+def on_hover(ls: Server, params: t.HoverParams):
+    a = ls.analysis(params.text_document.uri)
+    text = hover.hover(a, *_pos(a, params.position))
+    if text is None:
+        return None
+    return t.Hover(contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value=text))
+
+
+@server.feature(t.TEXT_DOCUMENT_DEFINITION)
+def definition(ls: Server, params: t.DefinitionParams):
+    a = ls.analysis(params.text_document.uri)
+    occ = a.index.at(a.path, *_pos(a, params.position))
+    decl = a.index.decl(occ.key) if occ else None
+    if decl is None:
+        return None
+    lines = a.lines_of(decl.span.path)
+    return t.Location(uri=convert.uri_of(decl.span.path), range=convert.to_range(decl.span, lines))
+
+
+@server.feature(t.TEXT_DOCUMENT_REFERENCES)
+def references(ls: Server, params: t.ReferenceParams):
+    a = ls.analysis(params.text_document.uri)
+    occ = a.index.at(a.path, *_pos(a, params.position))
+    decl = a.index.decl(occ.key) if occ else None
+    if occ is None:
+        return None
+    found: dict[tuple, t.Location] = {}
+    indexes = [a.index] if decl is None else ls.state.workspace_indexes(ls.roots())
+    for idx in indexes:
+        mine = idx.decl(occ.key)
+        if decl is not None and (mine is None or mine.span != decl.span):
+            continue
+        for o in idx.refs(occ.key):
+            if o.is_decl and not params.context.include_declaration:
+                continue
+            s = o.span
+            lines = edits._lines(a, idx, s.path)
+            found[(s.path, s.line, s.col)] = t.Location(
+                uri=convert.uri_of(s.path), range=convert.to_range(s, lines)
+            )
+    return [found[k] for k in sorted(found)]
+
+
+@server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)
+def prepare_rename(ls: Server, params: t.PrepareRenameParams):
+    a = ls.analysis(params.text_document.uri)
+    try:
+        occ, _decl = edits.rename_target(a, *_pos(a, params.position))
+    except edits.Refused as e:
+        _refuse(e)
+    return convert.to_range(occ.span, a.lines)
+
+
+@server.feature(t.TEXT_DOCUMENT_RENAME)
+def on_rename(ls: Server, params: t.RenameParams):
+    a = ls.analysis(params.text_document.uri)
+    try:
+        return edits.rename(
+            a,
+            *_pos(a, params.position),
+            params.new_name,
+            ls.state.workspace_indexes(ls.roots()),
+        )
+    except edits.Refused as e:
+        _refuse(e)
+
+
+@server.feature(t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=[" ", "(", ","]))
+def completion(ls: Server, params: t.CompletionParams):
+    a = ls.analysis(params.text_document.uri)
+    items = complete.complete(a, *_pos(a, params.position))
+    return t.CompletionList(is_incomplete=False, items=items)
+
+
+@server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+def document_symbols(ls: Server, params: t.DocumentSymbolParams):
+    return complete.outline(ls.analysis(params.text_document.uri))
+
+
+@server.feature(t.TEXT_DOCUMENT_FORMATTING)
+def formatting(ls: Server, params: t.DocumentFormattingParams):
+    a = ls.analysis(params.text_document.uri)
+    try:
+        return edits.format_document(a)
+    except edits.Refused as e:
+        ls.window_show_message(t.ShowMessageParams(type=t.MessageType.Warning, message=str(e)))
+        return None
+
+
+@server.feature(
+    t.TEXT_DOCUMENT_CODE_ACTION,
+    t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix]),
+)
+def code_action(ls: Server, params: t.CodeActionParams):
+    return edits.code_actions(ls.analysis(params.text_document.uri), params.range)
+
+
+def serve() -> None:
+    server.start_io()
