@@ -200,8 +200,12 @@ def as_delivery_config(config) -> DeliveryConfig:
     if isinstance(config, dict):
         return parse_config(config)
     raw = getattr(config, "raw", None)
-    if isinstance(raw, dict):
-        return parse_config(raw, getattr(config, "path", None) or "<config>")
+    path = getattr(config, "path", None) or "<config>"
+    if isinstance(raw, dict) and raw:
+        return parse_config(raw, path)
+    if hasattr(config, "sinks"):  # serve's Config built in code: its tables only
+        data = {"sinks": getattr(config, "sinks", {}), "actions": getattr(config, "actions", {})}
+        return parse_config(data, path)
     if config is None:
         return DeliveryConfig()
     raise TypeError(f"not a delivery config: {type(config).__name__}")

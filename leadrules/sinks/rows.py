@@ -63,6 +63,10 @@ def row_update(
         return Update(sink, lead_id, contact, u.data, key)
     action = payload.get("action") or {}
     args = list(action.get("args") or [])
+    if sink in CRM and kind in ("notify", "task", "email", "sms"):
+        # `[actions] task = "hubspot"`: the CRM's own workflows run it, enrolled by the tier
+        # property the lead's `crm` row carries; nothing to send here
+        return Outcome(True)
     if sink in CRM and kind == "set":
         contact = _contact(config, sink, lead_id, lead)
         prop, value = args[0], args[1]
