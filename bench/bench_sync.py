@@ -83,7 +83,7 @@ def main() -> None:
         config = folder / "leadrules.toml"
         config.write_text(
             f'[sinks.hubspot]\ntoken_env = "BENCH_HUBSPOT_TOKEN"\nbase_url = "{fake.url}"\n'
-            f'id_attribute = "email"\nrequests_per_10s = {PER_10S}\nconcurrency = 4\n'
+            f'id_attribute = "email"\nrequests_per_10s = {PER_10S}\nconcurrency = 8\n'
         )
         state = str(folder / "state.db")
         changed = int(a.leads * a.changed)

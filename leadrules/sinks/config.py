@@ -10,7 +10,7 @@ id_property = "email"        # the contact property used as id ("hs_object_id": 
 id_attribute = "email"       # the lead attribute holding that value (default: the lead key)
 requests_per_10s = 100       # the account's burst limit (HubSpot: 100 or 190 by plan)
 requests_per_day = 250000
-concurrency = 4
+concurrency = 8
 
 [sinks.smoove]
 token_env = "SMOOVE_API_KEY"
@@ -52,7 +52,7 @@ class HubSpotConfig:
     id_attribute: str | None = None
     requests_per_10s: int = 100
     requests_per_day: int = 250_000
-    concurrency: int = 4
+    concurrency: int = 8
     batch_size: int = 100
     timeout: float = 30.0
     client_secret_env: str = "HUBSPOT_CLIENT_SECRET"  # serve: verifying HubSpot's webhooks
