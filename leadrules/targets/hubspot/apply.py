@@ -116,7 +116,8 @@ def plan(
     group = bodies.get("properties/group.json")
     if group is not None:
         steps.append(_property_group(client, group))
-    for name in sorted(n for n in bodies if n.startswith("properties/") and n[11].isdigit()):
+    props = (n for n in bodies if n.startswith("properties/") and n != "properties/group.json")
+    for name in sorted(props):
         steps.append(_property(client, bodies[name]))
     if "lead-scoring.json" in bodies:
         steps += _lead_score(client, bodies["lead-scoring.json"], publish)
@@ -145,7 +146,7 @@ def plan(
 
 
 def _ordered(steps: list[Step]) -> list[Step]:
-    """Skipped items go where they belong: after the group and properties, before flows."""
+    """Group, properties, lead score, workflows (the order they depend on), then the notes."""
     order = {"property group": 0, "property": 1, "lead score": 2, "workflow": 3}
     return sorted(steps, key=lambda s: order.get(s.kind, 4))
 
