@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -53,14 +54,18 @@ def write(folder: Path, n: int, boosted: int) -> tuple[str, str]:
     return str(leads), str(events)
 
 
-def run_sync(leads: str, events: str, config: str, state: str) -> tuple[float, str]:
+def run_sync(leads: str, events: str, config: str, state: str) -> tuple[float, str, float]:
     args = [sys.executable, "-m", "leadrules.cli", "sync", str(RULES), "--leads", leads]
     args += ["--events", events, "--to", "hubspot", "--config", config]
     args += ["--state", f"sqlite:///{state}", "--as-of", AS_OF]
     env = {**os.environ, "BENCH_HUBSPOT_TOKEN": "bench", "PYTHONPATH": str(ROOT)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(args, env=env, capture_output=True, text=True, check=True)
-    return time.perf_counter() - start, done.stdout.strip()
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, done.stdout.strip(), cpu
 
 
 def main() -> None:
@@ -78,7 +83,7 @@ def main() -> None:
         config = folder / "leadrules.toml"
         config.write_text(
             f'[sinks.hubspot]\ntoken_env = "BENCH_HUBSPOT_TOKEN"\nbase_url = "{fake.url}"\n'
-            f'id_attribute = "email"\nrequests_per_10s = {PER_10S}\nconcurrency = 4\n'
+            f'id_attribute = "email"\nrequests_per_10s = {PER_10S}\nconcurrency = 8\n'
         )
         state = str(folder / "state.db")
         changed = int(a.leads * a.changed)
@@ -86,15 +91,22 @@ def main() -> None:
             leads, events = write(folder, a.leads, boosted)
             time.sleep(10.5)  # an empty rolling window at the fake, as for a scheduled run
             before = fake.requests
-            wall, out = run_sync(leads, events, str(config), state)
+            seen = len(fake.window.times)
+            wall, out, cpu = run_sync(leads, events, str(config), state)
             requests = fake.requests - before
+            arrivals = fake.window.times[seen:]
+            sending = arrivals[-1] - arrivals[0] if arrivals else 0.0
             floor = requests / (PER_10S / 10)
             window = max(0, requests - PER_10S) / (PER_10S / 10)
             print(f"\n{label}: {out.splitlines()[0]}")
             print(f"  {out.splitlines()[-1]}")
             print(
-                f"  wall {wall:.1f} s; floor {floor:.1f} s (requests / 19 per s), "
+                f"  wall {wall:.1f} s (CPU {cpu:.1f} s); floor {floor:.1f} s (requests / 19 a s), "
                 f"{window:.1f} s (rolling window from empty); wall / floor {wall / floor:.2f}"
+            )
+            print(
+                f"  sending (first to last request at the fake): {sending:.1f} s; "
+                f"before the first request (scoring, state, plan): {wall - sending:.1f} s"
             )
         print(f"\nmost requests in any rolling 10 s: {fake.window.most} (limit {PER_10S})")
         print(f"429 answers: {dict(fake.rejected) or 0}; bad requests: {len(fake.bad_requests)}")

@@ -148,7 +148,8 @@ def _sync(model, config, to, results, contacts, state_url, dry_run) -> None:
         if dry_run:
             if p.changes:
                 echo("sample payload:")
-                echo(json.dumps(p.changes[0][0].to_json(), indent=2, ensure_ascii=False))
+                sample = p.update(p.changes[0][0]).to_json()
+                echo(json.dumps(sample, indent=2, ensure_ascii=False))
             echo("dry run: nothing sent")
             return
         if not p.changes:

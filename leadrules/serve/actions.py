@@ -119,6 +119,9 @@ def outbox_rows(model, config, table, change, fire_actions: bool) -> list[tuple]
     rows = []
     base = {k: change[k] for k in ("lead_id", "score", "groups", "tier", "previous_tier", "at")}
     base["cause"] = change["cause"]
+    for optional in ("rules", "model"):  # what a webhook carries, when the service gave them
+        if optional in change:
+            base[optional] = change[optional]
     if fire_actions and change["tier"] != change["previous_tier"]:
         for auto in model.automations:
             fired = (auto.on == "exit" and auto.tier == change["previous_tier"]) or (

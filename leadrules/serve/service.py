@@ -271,6 +271,11 @@ class Service:
                     "at": iso(now),
                     "cause": cause,
                 }
+                if fire and transition and _acts_on(model, previous_tier, result.tier):
+                    # what a webhook carries: the rules that fired and the model (rare: tier
+                    # changes with `on enter`/`on exit` blocks only)
+                    change["rules"] = _rules_fired(model, lead_id, values, events, now)
+                    change["model"] = {"name": model.name, "hash": loaded.text_hash}
                 rows = actions.outbox_rows(model, self.config, loaded.runners, change, fire)
                 for sink, kind, payload, key, delay in rows:
                     tx.add_outbox(lead_id, sink, kind, payload, key, now, delay)
@@ -440,3 +445,22 @@ def _typed(type_name: str, raw):
         return CONVERTERS[type_name](raw)
     except ValueError:
         return None
+
+
+def _acts_on(model, previous_tier, tier) -> bool:
+    return any(
+        (a.on == "exit" and a.tier == previous_tier) or (a.on == "enter" and a.tier == tier)
+        for a in model.automations
+    )
+
+
+def _rules_fired(model, lead_id: str, values: tuple, events: list, now) -> list[str]:
+    """The ids of the rules that give the lead points at `now` (the reference interpreter's
+    explanation, as `GET /v1/leads/{id}/explain` shows it)."""
+    from leadrules.engine.python import Scorer
+
+    scorer = Scorer(model, now)
+    scorer.add_leads({lead_id: values})
+    scorer.consume((lead_id, kind, at, typed) for kind, at, typed in events)
+    explanation = scorer.results(explain=True)[0].explanation.to_json()
+    return [r["id"] for g in explanation["groups"] for r in g["rules"] if r["contribution"]]

@@ -61,7 +61,16 @@ def check_runners(model, config) -> tuple[list[str], list[str]]:
     from leadrules.sinks.config import as_delivery_config
 
     try:
-        runners, problems = resolve(model, as_delivery_config(config))
+        cfg = as_delivery_config(config)
+        runners, problems = resolve(model, cfg)
     except ConfigError as e:
         return [], [str(e)]
-    return [f"{r.kind}: {r.text}" for r in runners], [p for _, p in problems]
+    errors = [p for _, p in problems]
+    if cfg.smoove is not None:
+        from leadrules.sinks.updates import Mapper
+
+        missing = Mapper(model, cfg).smoove_missing_ids()
+        if missing:
+            names = ", ".join(f"`{m}`" for m in missing)
+            errors.append(f"[sinks.smoove] field_ids has no id for {names}")
+    return [f"{r.kind}: {r.text}" for r in runners], errors

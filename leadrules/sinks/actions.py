@@ -16,6 +16,8 @@ RUNNERS = {
     "hubspot-workflows": "hubspot",
     "smoove-automations": "smoove",
     "crm": None,  # the configured CRM's own automations (hubspot, else smoove)
+    "hubspot": "hubspot",  # a sink's name: the same as its workflows (serve's spelling)
+    "smoove": "smoove",
 }
 # what the CRMs' own automations cannot do (the compile targets report these as LR0801)
 CANNOT = {
@@ -52,7 +54,9 @@ def serve_runners(model, config: DeliveryConfig) -> dict[str, str | None]:
     runners, problems = resolve(model, config)
     out: dict[str, str | None] = {kind: None for kind, _ in problems}
     for r in runners:
-        if r.runner in RUNNERS:
+        if r.runner in ("hubspot", "smoove"):
+            out[r.kind] = r.runner  # serve queues a row; the worker leaves it to the CRM
+        elif r.runner in RUNNERS:
             out[r.kind] = "crm"
         elif r.runner.startswith("webhook"):
             out[r.kind] = "webhook"

@@ -10,7 +10,7 @@ id_property = "email"        # the contact property used as id ("hs_object_id": 
 id_attribute = "email"       # the lead attribute holding that value (default: the lead key)
 requests_per_10s = 100       # the account's burst limit (HubSpot: 100 or 190 by plan)
 requests_per_day = 250000
-concurrency = 4
+concurrency = 8
 
 [sinks.smoove]
 token_env = "SMOOVE_API_KEY"
@@ -52,7 +52,7 @@ class HubSpotConfig:
     id_attribute: str | None = None
     requests_per_10s: int = 100
     requests_per_day: int = 250_000
-    concurrency: int = 4
+    concurrency: int = 8
     batch_size: int = 100
     timeout: float = 30.0
     client_secret_env: str = "HUBSPOT_CLIENT_SECRET"  # serve: verifying HubSpot's webhooks
@@ -200,8 +200,12 @@ def as_delivery_config(config) -> DeliveryConfig:
     if isinstance(config, dict):
         return parse_config(config)
     raw = getattr(config, "raw", None)
-    if isinstance(raw, dict):
-        return parse_config(raw, getattr(config, "path", None) or "<config>")
+    path = getattr(config, "path", None) or "<config>"
+    if isinstance(raw, dict) and raw:
+        return parse_config(raw, path)
+    if hasattr(config, "sinks"):  # serve's Config built in code: its tables only
+        data = {"sinks": getattr(config, "sinks", {}), "actions": getattr(config, "actions", {})}
+        return parse_config(data, path)
     if config is None:
         return DeliveryConfig()
     raise TypeError(f"not a delivery config: {type(config).__name__}")

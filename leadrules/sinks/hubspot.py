@@ -128,6 +128,11 @@ class HubSpotSink:
             return self._multi_status(batch, response)
         if status == 429:
             return [self._rate_limited(response)] * len(batch)
+        if status == 400 and len(batch) > 1:
+            # HubSpot refuses a whole batch for one bad input ("Property values were not
+            # valid"): halve it until the bad inputs stand alone, so the others go through
+            half = len(batch) // 2
+            return self._send_batch(batch[:half]) + self._send_batch(batch[half:])
         return [http_failure(response)] * len(batch)
 
     def _input(self, u: Update) -> dict:

@@ -23,7 +23,11 @@ def field(row, name: str):
     return row[name] if isinstance(row, dict) else getattr(row, name)
 
 
-def row_update(row, config: DeliveryConfig, store=None) -> Update | Outcome:
+def row_update(
+    row, config: DeliveryConfig, store=None, leads: dict | None = None
+) -> Update | Outcome:
+    """The row as an Update for its sink, or its outcome when there is nothing to send.
+    `leads` caches the store's leads across the rows of one batch."""
     sink = field(row, "sink")
     kind = field(row, "kind")
     key = field(row, "idempotency_key")
@@ -38,7 +42,11 @@ def row_update(row, config: DeliveryConfig, store=None) -> Update | Outcome:
         return Update(sink, lead_id, u.contact, u.data, key)
     if sink == "webhook" and "url" in payload and "body" in payload:
         return Update("webhook", lead_id, None, dict(payload), key)
-    lead = _lead(store, lead_id)
+    if leads is None:
+        leads = {}
+    if lead_id not in leads:
+        leads[lead_id] = _lead(store, lead_id)
+    lead = leads[lead_id]
     if sink in CRM and kind == "crm":
         contact = _contact(config, sink, lead_id, lead)
         groups = dict(payload.get("groups") or {})
@@ -55,6 +63,10 @@ def row_update(row, config: DeliveryConfig, store=None) -> Update | Outcome:
         return Update(sink, lead_id, contact, u.data, key)
     action = payload.get("action") or {}
     args = list(action.get("args") or [])
+    if sink in CRM and kind in ("notify", "task", "email", "sms"):
+        # `[actions] task = "hubspot"`: the CRM's own workflows run it, enrolled by the tier
+        # property the lead's `crm` row carries; nothing to send here
+        return Outcome(True)
     if sink in CRM and kind == "set":
         contact = _contact(config, sink, lead_id, lead)
         prop, value = args[0], args[1]

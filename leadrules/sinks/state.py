@@ -36,7 +36,7 @@ class Confirmed:
 
 def groups_text(groups: dict[str, int]) -> str:
     """Canonical JSON of the group scores (sorted keys, no spaces): compared as text."""
-    if all(k.isidentifier() for k in groups):  # group names are identifiers: nothing to escape
+    if all(k.isascii() and k.isidentifier() for k in groups):  # nothing to escape
         return "{" + ",".join(f'"{k}":{groups[k]}' for k in sorted(groups)) + "}"
     return json.dumps(groups, sort_keys=True, separators=(",", ":"))
 

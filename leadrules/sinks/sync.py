@@ -19,12 +19,18 @@ MAX_WAIT = 120.0  # a retry the destination asks to delay longer than this fails
 class Plan:
     destination: str
     leads: int
-    changes: list[tuple[Update, Confirmed]]
+    changes: list[tuple[LeadState, Confirmed]]
     new: int
+    mapper: Mapper
+    to: str
 
     @property
     def changed(self) -> int:
         return len(self.changes)
+
+    def update(self, state: LeadState) -> Update:
+        """The lead's update for the destination (built as it is sent, not all up front)."""
+        return self.mapper.update(self.to, state, self.destination)
 
 
 @dataclass
@@ -53,7 +59,7 @@ def plan(
 ) -> Plan:
     """The updates to push: leads whose score, groups or tier differ from the confirmed state."""
     mapper = Mapper(model, config)
-    changes: list[tuple[Update, Confirmed]] = []
+    changes: list[tuple[LeadState, Confirmed]] = []
     new = 0
     for r in results:
         groups = dict(r.groups)
@@ -76,8 +82,8 @@ def plan(
             previous_known=old is not None,
             contact=None if contact in (None, "") else str(contact),
         )
-        changes.append((mapper.update(to, s, dest), Confirmed(r.score, text, r.tier, previous)))
-    return Plan(dest, len(results), changes, new)
+        changes.append((s, Confirmed(r.score, text, r.tier, previous)))
+    return Plan(dest, len(results), changes, new, mapper, to)
 
 
 def push(
@@ -93,13 +99,15 @@ def push(
     """Send the plan's updates `chunk` at a time, confirming each delivered one as soon as its
     chunk returns; retry what failed (back-off, Retry-After) up to `max_attempts`."""
     report = Report()
-    pending = list(plan.changes)
+    pending: list = list(plan.changes)  # (LeadState, Confirmed), then (Update, Confirmed)
     attempt = 1
     done = 0
     while pending:
         retry: list[tuple[tuple[Update, Confirmed], float]] = []
         for i in range(0, len(pending), chunk):
             part = pending[i : i + chunk]
+            if attempt == 1:
+                part = [(plan.update(state), confirmed) for state, confirmed in part]
             outcomes = sink.send([u for u, _ in part])
             if attempt == 1:
                 report.sent += len(part)

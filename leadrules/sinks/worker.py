@@ -49,6 +49,7 @@ class Deliverer:
         self.sinks = sinks if sinks is not None else {}
         self.clock = clock
         self.counts: dict[tuple[str, str], int] = {}  # (sink, outcome) -> deliveries
+        self._leads: dict = {}
         self._newest: dict[tuple[str, str], int] = {}  # (sink, lead) -> newest state row sent
 
     def sink(self, name: str):
@@ -64,6 +65,7 @@ class Deliverer:
 
     def deliver(self, rows) -> None:
         by_sink: dict[str, list] = {}
+        self._leads: dict = {}  # the store's leads, read once per batch
         for row in sorted(rows, key=lambda r: (str(field(r, "created_at")), field(r, "id"))):
             if self._superseded(row):
                 # a newer state of this lead already reached the CRM: sending this older one
@@ -92,7 +94,7 @@ class Deliverer:
 
     def update(self, row) -> Update | Outcome:
         """The row as an Update for its sink, or its outcome when there is nothing to send."""
-        return row_update(row, self.config, self.store)
+        return row_update(row, self.config, self.store, self._leads)
 
     def _superseded(self, row) -> bool:
         if field(row, "kind") not in STATE_KINDS:

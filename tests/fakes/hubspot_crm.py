@@ -65,6 +65,7 @@ class FakeHubSpot:
         self.latency = latency
         self.slow_first = slow_first  # the first N requests take slow_seconds (timeouts)
         self.slow_seconds = slow_seconds
+        self.invalid: set[str] = set()  # ids whose values HubSpot refuses: the batch is a 400
         self.contacts: dict[str, dict[str, str]] = {}
         self.updates: Counter[str] = Counter()  # id -> times its update was applied
         self.idempotency_keys: list[str] = []
@@ -165,6 +166,14 @@ class FakeHubSpot:
             if problem:
                 self.bad_requests.append(problem)
                 return self._error(400, problem, "VALIDATION_ERROR", limits)
+            refused = [i["id"] for i in json.loads(raw)["inputs"] if i["id"] in self.invalid]
+            if refused:
+                return self._error(
+                    400,
+                    f"Property values were not valid: contact {refused[0]}",
+                    "VALIDATION_ERROR",
+                    limits,
+                )
             key = headers.get("idempotency-key")
             if key:
                 self.idempotency_keys.append(key)

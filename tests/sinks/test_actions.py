@@ -137,3 +137,21 @@ def test_no_actions_on_a_first_score_or_a_silent_model_change(model):
     assert "leadrules_previous_tier" not in first[0].payload["properties"]
     quiet = deliveries(model, cfg, change(cause="model"), fire_actions=False)
     assert [i.kind for i in quiet] == ["properties"]
+
+
+def test_serve_start_check_lists_runners_and_refuses_missing_smoove_ids(model):
+    from leadrules.sinks import check_runners
+
+    cfg = config(
+        HUBSPOT + '[actions]\nnotify = "hubspot-workflows"\ntask = "crm"\n'
+        'sms = "webhook:https://sms.example.test/send"\n'
+    )
+    lines, errors = check_runners(model, cfg)
+    assert errors == []
+    assert "set: leadrules, as a hubspot property update" in lines
+    assert "task: HubSpot workflows from `leadrules compile --target hubspot`, " in lines[1]
+    smoove = config('[sinks.smoove]\nfield_ids = { "Lead Score" = "1" }\n')
+    _, errors = check_runners(model, smoove)
+    assert "[sinks.smoove] field_ids has no id for `Fit Score`, `Engagement Score`" in errors[-1]
+    _, errors = check_runners(model, {"sinks": {"hubspt": {}}})
+    assert errors and "unknown sink [sinks.hubspt]" in errors[0]

@@ -128,3 +128,15 @@ def test_the_rate_is_never_exceeded_across_threads():
     assert fake.rejected == {}
     assert fake.window.most <= 12
     assert elapsed >= 10.0  # 18 requests at 12 per 10 s need a second window
+
+
+def test_one_invalid_input_does_not_sink_its_batch(fake):
+    """HubSpot answers 400 for a whole batch holding one invalid input: the sink halves the
+    batch until the bad input stands alone; the 99 others are delivered."""
+    fake.invalid = {"u37@x.io"}
+    s = sink(fake)
+    outcomes = s.send([upd(f"u{i}@x.io", i) for i in range(100)])
+    assert [i for i, o in enumerate(outcomes) if not o.ok] == [37]
+    assert not outcomes[37].retryable and "Property values were not valid" in outcomes[37].error
+    assert len(fake.contacts) == 99
+    assert fake.requests <= 1 + 2 * 7  # log2(100) levels of halving, two requests each

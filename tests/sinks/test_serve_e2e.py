@@ -87,7 +87,8 @@ def test_an_event_moves_a_lead_into_sql_and_every_destination_hears_once(setup):
     assert body["lead_id"] == "42" and body["type"] == "tier.entered"
     assert (body["old_tier"], body["new_tier"], body["score"]) == ("warm", "SQL", 110)
     assert body["groups"] == {"fit": 70, "engagement": 40}
-    assert body["model"]["hash"]
+    assert body["model"]["name"] == "B2B SaaS" and body["model"]["hash"]
+    assert set(body["rules"]) == {"fit/1", "fit/4", "fit/7", "fit/8", "engagement/7"}
     assert hubspot.bad_requests == []
 
 

@@ -105,7 +105,7 @@ def test_the_configured_rate_is_never_exceeded(tmp_path, env):
         result = sync(tmp_path, leads, events, config)
         assert result.exit_code == 0, result.output
         assert fake.requests == 15
-        assert fake.rejected == {} and fake.window.most == 10
+        assert fake.rejected == {} and fake.window.most <= 10
 
 
 def test_config_errors_are_messages_not_tracebacks(tmp_path, env, monkeypatch):
