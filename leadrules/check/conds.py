@@ -135,18 +135,19 @@ class Resolver(ValueResolver):
             )
             if first is None:
                 return
-            values = [printer.expr(first.right)] + [
-                printer.literal(x)
-                for x in e.items[e.items.index(first) + 1 :]
-                if isinstance(x, ast.Literal)
+            left = printer.expr(first.left)
+            values = [
+                printer.expr(x.right) if isinstance(x, ast.Compare) else printer.literal(x)
+                for x in e.items
+                if (isinstance(x, ast.Literal) and x.type != "bool")
+                or (isinstance(x, ast.Compare) and x.op == "==" and printer.expr(x.left) == left)
             ]
             self.error(
                 "LR0204",
                 f"`{printer.literal(item)}` alone is not a condition",
                 item.span,
                 label="a value, not a comparison",
-                help=f"to match any of several values, write "
-                f"`{printer.expr(first.left)} in [{', '.join(values)}]`",
+                help=f"to match any of several values, write `{left} in [{', '.join(values)}]`",
             )
 
     def bare_name(self, n: ast.Name, ctx: Ctx):

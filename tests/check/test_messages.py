@@ -32,6 +32,11 @@ def test_a_value_alone_after_or_suggests_in():
     assert d.help == 'to match any of several values, write `role in ["CEO", "CTO", "CMO"]`'
 
 
+def test_every_value_of_the_chain_goes_into_the_list():
+    [d] = diags('  role == "CEO" or role == "CTO" or "CMO" or b > 1: +1\n  page_view: +1\n')
+    assert d.help.endswith('`role in ["CEO", "CTO", "CMO"]`')
+
+
 def test_a_number_alone_after_or_suggests_in_too():
     [d] = diags('  b == 1 or 2: +1\n  page_view where url == "IL" and role == "x": +1\n')
     assert d.help.endswith("`b in [1, 2]`")
