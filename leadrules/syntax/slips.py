@@ -135,6 +135,10 @@ def _non_ascii_name(text: str, pos: int, span: Span) -> dg.Diagnostic:
         fix = f'`lead {ascii_name}: {typ} from "{word}"`'
     elif head == "event" and re.match(rf"\s*event\s+{re.escape(word)}\b", line):
         fix = f'`event {ascii_name} from "{word}"`'
+    elif head == "event":  # a property
+        m = re.search(rf"{re.escape(word)}\s*:\s*(\w+)", line)
+        typ = m.group(1) if m else "text"
+        fix = f'`{ascii_name}: {typ} from "{word}"` among the event\'s properties'
     else:
         fix = (
             f'`{ascii_name}`, declared with `from "{word}"` '

@@ -130,6 +130,12 @@ def test_non_ascii_declarations_propose_an_ascii_name_with_from(line, fix):
     assert d.span.col == 6 + (line.startswith("event") * 1)
 
 
+def test_a_non_ascii_property_proposes_an_ascii_property_with_from():
+    [d] = parse_text("event strona(adres_ź: text)\n", "t.lrules")[1]
+    assert d.message.startswith("`adres_ź` is not a name")
+    assert '`adres_z: text from "adres_ź"` among the event\'s properties' in d.help
+
+
 def test_non_ascii_text_in_strings_is_fine():
     _tree, diags = parse_text('lead city: text\ncity == "עיר": +1\n', "t.lrules")
     assert diags == []
