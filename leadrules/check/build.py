@@ -320,8 +320,23 @@ class Builder:
 
     def group(self, name: str, cap, rules, span) -> m.Group:
         built = []
+        heads: dict[str, Span] = {}
         for i, r in enumerate(rules, 1):
             rid = f"{name}/{i}"
+            head = printer.rule_head(r)
+            if head in heads:
+                self.diags.append(
+                    dg.make(
+                        "LR0605",
+                        f"the rule `{head}` is written twice in the group `{name}`",
+                        r.span,
+                        label="again here",
+                        related=((heads[head], "first written here"),),
+                        help="both fire and both give points; remove one, or merge their "
+                        "points into one rule",
+                    )
+                )
+            heads.setdefault(head, r.span)
             points = r.points.value
             if not isinstance(points, int):
                 self.diags.append(
