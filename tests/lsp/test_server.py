@@ -226,6 +226,21 @@ async def test_imports_are_followed(client, workspace):
     assert list(client.diagnostics[lib.as_uri()]) == []  # cleared with the file that imported it
 
 
+async def test_an_untitled_buffer_gets_its_diagnostics(client):
+    uri = "untitled:Untitled-1"
+    _versions[uri] = 1
+    client.text_document_did_open(
+        t.DidOpenTextDocumentParams(
+            text_document=t.TextDocumentItem(
+                uri=uri, language_id="lrules", version=1, text="lead a: number\nfit:\n  b > 1: +1\n"
+            )
+        )
+    )
+    diags = await wait_diagnostics(client, uri)
+    assert [(d.code, d.range.start.line) for d in diags] == [("LR0101", 2)]
+    close(client, uri)
+
+
 # ---- hover ---------------------------------------------------------------------
 
 
