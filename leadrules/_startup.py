@@ -5,9 +5,12 @@ Two costs of importing leadrules that the code itself does not need to pay on ev
 - `dataclass` writes the methods of each class (`__init__`, `__eq__`, `__hash__`, ...) as source
   text and compiles it: about 350 compilations for the AST and the Model, half of their import
   time. The compiled code objects are kept, keyed by that exact text, in
-  `$XDG_CACHE_HOME/leadrules/dataclasses-<python>.marshal` (a per-user folder, mode 0700; the file
-  must be the user's own). The classes and their methods are exactly those `dataclass` builds:
-  the same text, compiled once. A miss compiles as usual and the file is rewritten at exit.
+  `$XDG_CACHE_HOME/leadrules/dataclasses-<python>/<module>.marshal` (a per-user folder, mode
+  0700; a file must be the user's own to be read). The classes and their methods are exactly
+  those `dataclass` builds: the same text, compiled once. A miss compiles as usual and the
+  module's file is rewritten at exit.
+- `dataclass` writes a docstring for a class that has none with `inspect.signature`; for the
+  package's classes it is written from the fields instead.
 - Lark imports `interegular` at import time, to validate terminals when it builds a parser;
   with the parser tables loaded from Lark's cache it never uses it. It is imported lazily.
 
@@ -23,14 +26,14 @@ import sys
 _state: dict = {}
 
 
-def _cache_path() -> str | None:
+def _cache_folder() -> str | None:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "leadrules")
+    folder = os.path.join(base, "leadrules", f"dataclasses-{sys.implementation.cache_tag}")
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
     except OSError:
         return None
-    return os.path.join(folder, f"dataclasses-{sys.implementation.cache_tag}.marshal")
+    return folder
 
 
 def _load(path: str) -> dict:
@@ -40,42 +43,53 @@ def _load(path: str) -> dict:
         with open(path, "rb") as f:
             if hasattr(os, "getuid") and os.fstat(f.fileno()).st_uid != os.getuid():
                 return {}
-            data = marshal.load(f)
+            data = marshal.loads(f.read())  # one read: marshal.load(f) reads piece by piece
     except (OSError, EOFError, ValueError, TypeError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
+def _file(module: str) -> str:
+    return os.path.join(_state["folder"], f"{module}.marshal")
+
+
+def _codes(module: str) -> dict:
+    """The kept code of one module's classes (a file per module: a run reads only the files of
+    the modules it imports)."""
+    codes = _state["codes"].get(module)
+    if codes is None:
+        codes = _state["codes"][module] = _load(_file(module))
+    return codes
+
+
 def _save() -> None:
-    new, path = _state.get("new"), _state.get("path")
-    if not new or not path:
-        return
     import marshal
 
-    data = {**_load(path), **_state["codes"], **new}
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        with open(tmp, "wb") as f:
-            marshal.dump(data, f)
-        os.replace(tmp, path)
-    except (OSError, ValueError):
+    for module, new in _state.get("new", {}).items():
+        path = _file(module)
+        data = {**_load(path), **_state["codes"].get(module, {}), **new}
+        tmp = f"{path}.{os.getpid()}.tmp"
         try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+            with open(tmp, "wb") as f:
+                f.write(marshal.dumps(data))
+            os.replace(tmp, path)
+        except (OSError, ValueError):
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def _cached_exec(source, globals=None, locals=None):
     """`exec` as `dataclasses` calls it, with the compiled code of each text kept (for the
-    package's own classes only: the file stays small)."""
-    if not isinstance(source, str) or not str((globals or {}).get("__name__")).startswith(
-        "leadrules"
-    ):
+    package's own classes only)."""
+    module = str((globals or {}).get("__name__"))
+    if not isinstance(source, str) or not module.startswith("leadrules"):
         return exec(source, globals, locals)
-    code = _state["codes"].get(source)
+    code = _codes(module).get(source)
     if code is None:
         code = compile(source, "<string>", "exec")
-        _state["new"][source] = code
+        _state["new"].setdefault(module, {})[source] = code
     return exec(code, globals, locals)
 
 
@@ -85,16 +99,16 @@ def install() -> None:
         return
     _state["new"] = {}
     _lazy("interegular")
-    path = _cache_path()
-    if path is None:
+    folder = _cache_folder()
+    if folder is None:
         return
     import atexit
     import dataclasses
 
     if getattr(dataclasses, "exec", exec) is not exec:  # someone else patched it: leave it
         return
-    _state["path"] = path
-    _state["codes"] = _load(path)
+    _state["folder"] = folder
+    _state["codes"] = {}
     dataclasses.exec = _cached_exec
     dataclasses.inspect = _Inspect(dataclasses.inspect)
     atexit.register(_save)

@@ -20,7 +20,9 @@ try:
     main(["check", "--format", "json", "examples/b2b_saas.lrules"])
 except SystemExit:
     pass
-print(json.dumps({"new": len(s._state.get("new", {})), "cached": len(s._state.get("codes", {})),
+new = sum(len(v) for v in s._state.get("new", {}).values())
+cached = sum(len(v) for v in s._state.get("codes", {}).values())
+print(json.dumps({"new": new, "cached": cached,
                   "doc": m.Attribute.__doc__, "eq": m.Loc("a", 1, 2) == m.Loc("a", 1, 2),
                   "interegular": sorted(k for k in sys.modules if k.startswith("interegular."))}))
 """
@@ -40,8 +42,9 @@ def probe(cache_home, **env) -> dict:
 
 def test_the_second_run_compiles_nothing_and_builds_the_same_classes(tmp_path):
     first = probe(tmp_path)
-    cache = tmp_path / "leadrules" / f"dataclasses-{sys.implementation.cache_tag}.marshal"
-    assert cache.is_file() and first["new"] > 200 and first["cached"] == 0
+    folder = tmp_path / "leadrules" / f"dataclasses-{sys.implementation.cache_tag}"
+    assert (folder / "leadrules.model.marshal").is_file()
+    assert first["new"] > 200 and first["cached"] == 0
     second = probe(tmp_path)
     assert second["new"] == 0 and second["cached"] == first["new"]
     assert (
@@ -55,14 +58,15 @@ def test_the_second_run_compiles_nothing_and_builds_the_same_classes(tmp_path):
 
 def test_a_foreign_or_broken_cache_is_ignored_and_it_can_be_turned_off(tmp_path):
     probe(tmp_path)
-    cache = tmp_path / "leadrules" / f"dataclasses-{sys.implementation.cache_tag}.marshal"
+    folder = tmp_path / "leadrules" / f"dataclasses-{sys.implementation.cache_tag}"
+    cache = folder / "leadrules.model.marshal"
     cache.write_bytes(b"not marshal data")
     broken = probe(tmp_path)
-    assert broken["cached"] == 0 and broken["new"] > 200  # compiled again, file rewritten
+    assert broken["cached"] > 100 and 20 < broken["new"] < 200  # the Model's compiled again
     assert probe(tmp_path)["new"] == 0
     if hasattr(os, "getuid") and os.getuid() == 0:
         os.chown(cache, 65534, 65534)  # someone else's file: never read
-        assert probe(tmp_path)["cached"] == 0
+        assert 20 < probe(tmp_path)["new"] < 200
     off = tmp_path / "off"
     assert probe(off, LEADRULES_NO_STARTUP_CACHE="1")["cached"] == 0
     assert not (off / "leadrules").exists()
