@@ -1,6 +1,6 @@
 """Start-up work done once and then kept: `leadrules check` should start about as fast as Python.
 
-Two costs of importing leadrules that the code itself does not need to pay on every run:
+Costs of importing leadrules that the code itself does not need to pay on every run:
 
 - `dataclass` writes the methods of each class (`__init__`, `__eq__`, `__hash__`, ...) as source
   text and compiles it: about 350 compilations for the AST and the Model, half of their import
@@ -12,7 +12,7 @@ Two costs of importing leadrules that the code itself does not need to pay on ev
 - `dataclass` writes a docstring for a class that has none with `inspect.signature`; for the
   package's classes it is written from the fields instead.
 - Lark imports `interegular` at import time, to validate terminals when it builds a parser;
-  with the parser tables loaded from Lark's cache it never uses it. It is imported lazily.
+  with the parser tables loaded from Lark's cache it never uses it. It is imported on first use.
 
 Deleting the cache is always safe; where it cannot be read or written, nothing is cached.
 `LEADRULES_NO_STARTUP_CACHE=1` turns both off.
