@@ -17,7 +17,7 @@ from lark.exceptions import UnexpectedInput
 from lark.indenter import DedentError, Indenter
 
 from leadrules import diagnostics as dg
-from leadrules.syntax import ast, errors, prelex
+from leadrules.syntax import ast, prelex
 from leadrules.syntax.ast import Span
 from leadrules.syntax.builder import BadSyntax, Builder, unescape
 
@@ -129,6 +129,8 @@ def parse_text(
         try:
             stmts, comments = _parse(attempt, path)
         except UnexpectedInput as e:
+            from leadrules.syntax import errors  # only for a syntax error: start-up
+
             diag = errors.to_diagnostic(e, path, attempt)
         except DedentError:
             diag = _dedent_diagnostic(attempt, path)
