@@ -125,7 +125,7 @@ def run_files(
     report = report or _stderr
     bad = BadRows(skip=options.skip_bad_rows, report=report)
     scorer = Scorer(model, as_of, only)
-    scorer.add_leads(read_leads(model, leads_path, options.lead_key, bad))
+    scorer.add_leads(read_leads(model, leads_path, options.lead_key, bad, options))
     reader = EventReader(model, events_path, options, bad)
     tick = None
     if progress is not None:
