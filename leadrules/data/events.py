@@ -15,9 +15,9 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from leadrules.data import values
-from leadrules.data.errors import BadRows
+from leadrules.data.errors import BadRows, DataError
 from leadrules.data.leads import convert_cells, require
-from leadrules.data.sources import BadRow, CsvTable, open_table
+from leadrules.data.sources import BadRow, CsvTable, data_format, open_table
 from leadrules.data.values import converters_for, show, to_text, to_time
 
 PropsReader = Callable[[object, int], "tuple | None"]  # (row, line) -> props, None if bad
@@ -30,8 +30,48 @@ def event_declaration(event) -> str:
     return f"`event {event.name}({props})`{where}"
 
 
+SNIFF_LINES = 1000
+
+
+def check_nested_properties(model, path: str, options) -> None:
+    """JSON Lines events whose declared properties sit in a nested object (`"properties":
+    {"url": ...}`) while no --properties-column is given would read every property as missing:
+    a DataError naming the option instead. The first SNIFF_LINES lines are looked at; both
+    engines call this before reading, so they stop alike."""
+    if options.properties_column or data_format(path) != "jsonl":
+        return
+    props = {e.source: {p.name for p in e.props} for e in model.events if e.props}
+    if not props:
+        return
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            for line, text in enumerate(f, 1):
+                if line > SNIFF_LINES:
+                    return
+                try:
+                    obj = json.loads(text)
+                except ValueError:
+                    continue
+                if type(obj) is not dict:
+                    continue
+                names = props.get(obj.get(options.event_column))
+                if not names or names & obj.keys():
+                    continue
+                for key, value in obj.items():
+                    if type(value) is dict and names & value.keys():
+                        message = (
+                            f"the properties of event `{obj.get(options.event_column)}` are "
+                            f"inside the object `{key}`, not top-level keys: pass "
+                            f"--properties-column {key}"
+                        )
+                        raise DataError(path, line, message)
+    except (OSError, UnicodeDecodeError):
+        return  # the reader reports it
+
+
 class EventReader:
     def __init__(self, model, path: str, options, bad: BadRows):
+        check_nested_properties(model, path, options)
         self.path = path
         self.bad = bad
         self.options = options

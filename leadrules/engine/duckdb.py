@@ -89,12 +89,14 @@ def run_duckdb(
 
 
 def _run(con, model, leads_path, events_path, as_of, options, report) -> list[LeadResult]:
+    from leadrules.data.events import check_nested_properties
     from leadrules.targets import Options
     from leadrules.targets.sql import queries
 
     leads = Source.open(con, leads_path, _lead_columns(model, options), options)
-    events = Source.open(con, events_path, _event_columns(model, options), options)
     _leads_view(con, model, leads, options)
+    check_nested_properties(model, events_path, options)  # after the leads, as the interpreter
+    events = Source.open(con, events_path, _event_columns(model, options), options)
     notes = _events_view(con, model, events, as_of, options, leads_path)
     q = queries(model, Options(dialect="duckdb", as_of=as_of))
     con.execute("CREATE TEMP VIEW lead_score_points AS " + q.points)
