@@ -157,14 +157,18 @@ class CsvTable(_TextTable):
                 yield start, BadRow(f"expected {n} fields, found {len(row)}")
 
     def delimiter_hint(self) -> str:
-        """When the header is one column holding `;`, tabs or `|`: the option that reads it."""
-        if len(self.columns) != 1:
-            return ""
-        for other in (";", "\t", "|"):
-            if other != self.delimiter and other in self.columns[0]:
-                shown = "'\\t'" if other == "\t" else f"'{other}'"
-                return f"; the header is one column: is the delimiter {shown}? (--delimiter)"
+        return delimiter_hint(self.columns, self.delimiter)
+
+
+def delimiter_hint(header, delimiter: str) -> str:
+    """When a CSV header is one column holding `;`, tabs or `|`: the option that reads it."""
+    if len(header) != 1:
         return ""
+    for other in (";", "\t", "|"):
+        if other != delimiter and other in header[0]:
+            shown = "'\\t'" if other == "\t" else f"'{other}'"
+            return f"; the header is one column: is the delimiter {shown}? (--delimiter)"
+    return ""
 
 
 SPACE_QUOTE = "a quoted field after spaces (remove the spaces before the opening quote)"

@@ -58,7 +58,7 @@ def run_files(
     if not explain:  # explanations are the interpreter's
         try:
             return run_duckdb(model, leads_path, events_path, as_of, options, report)
-        except (Problem, duckdb.Error):
+        except (Problem, duckdb.Error, OverflowError):  # OverflowError: a window before year 1
             pass
     from leadrules.engine.python import run_files as python_run
 

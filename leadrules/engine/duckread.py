@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass, replace
 
 from leadrules.data import DataError, data_format
+from leadrules.data.sources import delimiter_hint
 from leadrules.data.values import NUMBER_FORM, SPACE, TIME_FORM
 
 
@@ -57,6 +58,7 @@ class Source:
     kinds: dict[str, str]
     checks: tuple[str, ...] = ()
     decimal_comma: bool = False
+    hint: str = ""  # added to a missing column's message (a CSV file read with another delimiter)
 
     @staticmethod
     def open(con, path: str, wanted: list[str], options) -> Source:
@@ -79,7 +81,7 @@ class Source:
             )
             return Source(path, relation, cols, dict.fromkeys(cols.values(), "json"))
         if fmt == "csv":
-            return _csv_source(path, options)
+            return replace(_csv_source(utf8_copy(path, options), options), path=path)
         described = con.execute(f"DESCRIBE SELECT * FROM read_parquet({name})").fetchall()
         types = {row[0]: row[1] for row in described}
         cols = {c: f"c{i}" for i, c in enumerate(wanted) if c in types}
@@ -91,7 +93,8 @@ class Source:
         """The column's SQL, or the DataError the Python readers raise for a missing column."""
         if column in self.columns:
             return self.columns[column]
-        raise DataError(self.path, None, f"no column `{column}`, needed by {needed_by}{hint}")
+        message = f"no column `{column}`, needed by {needed_by}{hint}{self.hint}"
+        raise DataError(self.path, None, message)
 
     def cell(self, column_sql: str, typ: str) -> tuple[str, str]:
         """(typed value, bad) of the column `column_sql` of this source."""
@@ -99,6 +102,7 @@ class Source:
 
 
 def _csv_source(path: str, options) -> Source:
+    """`path` may be a UTF-8 copy of the file (`utf8_copy`): messages name the original."""
     delimiter = getattr(options, "delimiter", ",")
     header = csv_header(path, delimiter)
     _check_quotes(path, delimiter)
@@ -115,7 +119,34 @@ def _csv_source(path: str, options) -> Source:
     # a row with fewer fields than the header has NULL in its last column (padding), one with
     # more has a value in the extra column: both are bad rows, as in the interpreter's reader
     checks = (f"c{n - 1} IS NULL", f"{ident(EXTRA)} IS NOT NULL")
-    return Source(path, relation, cols, dict.fromkeys(cols.values(), "text"), checks)
+    hint = delimiter_hint(header, delimiter)
+    return Source(path, relation, cols, dict.fromkeys(cols.values(), "text"), checks, hint=hint)
+
+
+def utf8_copy(path: str, options) -> str:
+    """The path of the CSV file as UTF-8: itself, or a copy transcoded from `--encoding` (or
+    from UTF-16, found by its BOM) in a temporary folder removed at exit. DuckDB reads UTF-8."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from leadrules.data.sources import sniff_encoding
+
+    encoding = getattr(options, "encoding", None) or sniff_encoding(path)
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig"):
+        return path
+    folder = tempfile.mkdtemp(prefix="leadrules-")
+    atexit.register(shutil.rmtree, folder, True)
+    copy = os.path.join(folder, "data.csv")
+    try:
+        with (
+            open(path, encoding=encoding, newline="") as src,
+            open(copy, "w", encoding="utf-8", newline="") as dst,
+        ):
+            shutil.copyfileobj(src, dst, 1 << 20)
+    except (OSError, UnicodeError, LookupError) as e:
+        raise Problem(str(e)) from None
+    return copy
 
 
 def csv_header(path: str, delimiter: str = ",") -> list[str]:

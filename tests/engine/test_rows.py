@@ -152,3 +152,20 @@ def test_nested_properties_without_the_option_say_what_to_pass(tmp_path):
     options = DataOptions(properties_column="properties")
     (got, _), (want, _) = both(MODEL, args[1], args[2], AS_OF, options)
     assert got == want and got["1"][1] == 13
+
+
+@pytest.mark.parametrize("encoding", ["windows-1255", "windows-1256", "windows-1250", "utf-16"])
+def test_excel_csv_is_read_by_duckdb_itself_like_the_interpreter(encoding, tmp_path):
+    """`;`, decimal commas and a code page: the DuckDB engine reads them in SQL (no hand-over)."""
+    name = {"windows-1255": "שלום", "windows-1256": "سلام", "windows-1250": "Łódź"}.get(
+        encoding, "xyz"
+    )
+    leads = f"lead_id;name;size\n1;{name};19,99\n2;abc;-0,5e2\n3;a,b;20\n4;;\n"
+    events = "lead_id;event;occurred_at;url\n1;visit;2025-12-31 10:00+02:00;/p\n"
+    (tmp_path / "leads.csv").write_bytes(leads.encode(encoding))
+    (tmp_path / "events.csv").write_bytes(events.encode(encoding))
+    options = DataOptions(delimiter=";", decimal_comma=True, encoding=encoding)
+    lp, ep = str(tmp_path / "leads.csv"), str(tmp_path / "events.csv")
+    (got, _), (want, _) = both(MODEL, lp, ep, AS_OF, options)
+    assert got == want
+    assert [got[k][1] for k in "1234"] == [8, 1, 6, 0]
