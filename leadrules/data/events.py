@@ -25,7 +25,10 @@ UTC = dt.timezone.utc
 
 
 def event_declaration(event) -> str:
-    props = ", ".join(f"{p.name}: {p.type}" for p in event.props)
+    props = ", ".join(
+        f"{p.name}: {p.type}" + (f' from "{p.column}"' if p.column != p.name else "")
+        for p in event.props
+    )
     where = f" at {event.loc.path}:{event.loc.line}" if event.loc else ""
     return f"`event {event.name}({props})`{where}"
 
@@ -40,7 +43,7 @@ def check_nested_properties(model, path: str, options) -> None:
     engines call this before reading, so they stop alike."""
     if options.properties_column or data_format(path) != "jsonl":
         return
-    props = {e.source: {p.name for p in e.props} for e in model.events if e.props}
+    props = {e.source: {p.column for p in e.props} for e in model.events if e.props}
     if not props:
         return
     try:
@@ -77,7 +80,7 @@ class EventReader:
         self.options = options
         self.ignored_types: Counter[str] = Counter()
         self.events = model.events
-        prop_columns = [p.name for e in model.events for p in e.props]
+        prop_columns = [p.column for e in model.events for p in e.props]
         wanted = [options.event_key, options.event_column, options.time_column]
         wanted += [options.properties_column] if options.properties_column else prop_columns
         self.table = open_table(path, wanted, options)
@@ -179,7 +182,7 @@ class EventReader:
         needed_by = "the property `{}` of " + event_declaration(event)
         slots = tuple(
             (
-                self._column(p.name, needed_by.format(p.name)),
+                self._column(p.column, needed_by.format(p.name)),
                 self.converters[p.type],
                 f"`{p.name}` (property of an event)",
             )
@@ -212,7 +215,7 @@ class EventReader:
             return None
         values = []
         for prop in event.props:
-            value = obj.get(prop.name)
+            value = obj.get(prop.column)
             try:
                 values.append(self.converters[prop.type](value))
             except ValueError as e:

@@ -157,7 +157,7 @@ def _event_columns(model: m.Model, options: DataOptions) -> list[str]:
     wanted = [options.event_key, options.event_column, options.time_column]
     if options.properties_column:
         return list(dict.fromkeys([*wanted, options.properties_column]))
-    return list(dict.fromkeys([*wanted, *(p.name for e in model.events for p in e.props)]))
+    return list(dict.fromkeys([*wanted, *(p.column for e in model.events for p in e.props)]))
 
 
 def _events_view(
@@ -211,19 +211,21 @@ def _events_view(
         obj, obj_bad = json_object(src.kinds[blob], blob)
         problem(obj_bad, with_props)
     owners: dict[str, list[str]] = {}
-    types: dict[str, str] = {}
+    types: dict[str, tuple[str, str]] = {}  # property name -> (its column, its type)
     for event in model.events:
         for p in event.props:
             if not blob:
-                src.require(p.name, f"the property `{p.name}` of {event_declaration(event)}")
+                needed_by = f"the property `{p.name}` of {event_declaration(event)}"
+                src.require(p.column, needed_by)
             owners.setdefault(p.name, []).append(event.source)
-            types.setdefault(p.name, p.type)
-    for name, t in types.items():
+            if types.setdefault(p.name, (p.column, p.type))[0] != p.column:
+                raise Problem(f"property `{p.name}` read from two columns")  # one table column
+    for name, (column, t) in types.items():
         if blob:
-            path = string("$." + json_key(name))
+            path = string("$." + json_key(column))
             value, bad = cell("json", f"json_extract({obj}, {path})", t, src.decimal_comma)
         else:
-            value, bad = src.cell(src.columns[name], t)
+            value, bad = src.cell(src.columns[column], t)
         cols.append(f"{value} AS {ident(name)}")
         problem(bad, set(owners[name]))
     con.execute(f"CREATE TEMP TABLE events AS SELECT {', '.join(cols + raw)} FROM {src.relation}")

@@ -221,7 +221,13 @@ def _typed_events(model: m.Model, events: Iterable[Mapping], ignored: Counter):
             raise DataError("<events>", line, "missing `occurred_at`")
         bag = event.get("properties") or event
         props = tuple(
-            _convert("<events>", line, p.name, CONVERTERS[p.type], bag.get(p.name))
+            _convert(
+                "<events>",
+                line,
+                p.name,
+                CONVERTERS[p.type],
+                bag[p.name] if p.name in bag else bag.get(p.column),
+            )
             for p in model.events[kind].props
         )
         yield lead_id, kind, occurred_at, props

@@ -127,7 +127,7 @@ def statement(s) -> str:
     if isinstance(s, ast.LeadDecl):
         return f"lead {s.name.id}: {s.type}{_from(s.column)}"
     if isinstance(s, ast.EventDecl):
-        props = ", ".join(f"{p.name.id}: {p.type}" for p in s.props)
+        props = ", ".join(f"{p.name.id}: {p.type}{_from(p.column)}" for p in s.props)
         return f"event {s.name.id}" + (f"({props})" if props else "") + _from(s.source)
     if isinstance(s, ast.SignalDecl):
         return f"signal {s.name.id} = {s.event.id} where {expr(s.cond)}"
