@@ -151,7 +151,8 @@ class Builder:
                         continue
                     seen[p.name.id] = p.name.span
                     self.check_property_type(s.name.id, p)
-                    props.append(m.Property(p.name.id, p.type))
+                    column = p.column if p.column is not None else p.name.id
+                    props.append(m.Property(p.name.id, p.type, column))
                 self.events[s.name.id] = m.EventType(
                     s.name.id,
                     s.source if s.source is not None else s.name.id,

@@ -22,6 +22,11 @@ from leadrules.commands.scoring import ENGINE_OPTION, data_options, resolve_engi
     help="Output format.",
 )
 @click.option(
+    "--bom",
+    is_flag=True,
+    help="Start CSV output with a UTF-8 byte order mark, so that Excel reads it as UTF-8.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, writable=True),
@@ -37,6 +42,7 @@ def command(
     as_of,
     engine,
     fmt,
+    bom,
     output,
 ):
     """Score every lead of --leads with the rules of FILE.
@@ -49,4 +55,6 @@ def command(
     when = parse_as_of(as_of)
     results = run_engine(model, leads_path, events_path, when, resolve_engine(engine), options)
     text = render(results, model.group_names, fmt)
+    if bom and fmt == "csv":
+        text = "\ufeff" + text
     write_output(text, output)

@@ -35,7 +35,7 @@ class LeadResult:
 def key_order(lead_id: str):
     """The order of `leadrules score` rows: numeric when the key is an integer, and integers
     before other keys; otherwise by the text's code points."""
-    text = lead_id.strip()
+    text = lead_id
     if text[:1] in "+-":
         digits = text[1:]
     else:
@@ -54,6 +54,14 @@ class DataOptions:
     time_column: str = "occurred_at"
     properties_column: str | None = None  # one JSON object column holds the event properties
     skip_bad_rows: bool = False
+    events_key: str | None = None  # the events file's lead key column, when not `lead_key`
+    delimiter: str = ","  # CSV
+    encoding: str | None = None  # CSV: None is UTF-8, or UTF-16 when the file starts with its BOM
+    decimal_comma: bool = False  # numbers in text are written `12,5`
+
+    @property
+    def event_key(self) -> str:
+        return self.events_key or self.lead_key
 
 
 def run(
