@@ -164,10 +164,17 @@ def data_options(f):
 
 ENGINE_OPTION = click.option(
     "--engine",
-    type=click.Choice(["duckdb", "python"]),
+    type=click.Choice(["duckdb", "python", "spark"]),
     default="duckdb",
     show_default=True,
-    help="duckdb (embedded, fast) or python (the reference interpreter).",
+    help="duckdb (embedded, fast), python (the reference interpreter) or spark.",
+)
+SPARK_MASTER_OPTION = click.option(
+    "--spark-master",
+    default=None,
+    metavar="URL",
+    help="With --engine spark: a Spark master (spark://..., yarn) or Spark Connect (sc://...) "
+    "URL. Default: $SPARK_REMOTE, else local mode.",
 )
 
 
@@ -208,7 +215,9 @@ def progress_bar():
     return show
 
 
-def run_engine(model, leads, events, as_of, engine, options, explain=False, only=None):
+def run_engine(
+    model, leads, events, as_of, engine, options, explain=False, only=None, spark_master=None
+):
     """Run the chosen engine; data errors print `error: file:line: ...` and exit 1."""
     from leadrules.data import DataError
 
@@ -224,7 +233,9 @@ def run_engine(model, leads, events, as_of, engine, options, explain=False, only
             return sorted(results, key=lambda r: key_order(r.lead_id))
         from leadrules.engine import run
 
-        return run(model, leads, events, as_of, engine=engine, options=options, explain=explain)
+        return run(
+            model, leads, events, as_of, engine, options, explain=explain, master=spark_master
+        )
     except DataError as e:
         fail(str(e))
     finally:

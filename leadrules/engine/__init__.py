@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-ENGINES = ("duckdb", "python")
+ENGINES = ("duckdb", "python", "spark")
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,7 @@ def run(
     engine: str = "duckdb",
     options: DataOptions | None = None,
     explain: bool = False,
+    master: str | None = None,
 ) -> list[LeadResult]:
     """Score every lead of `leads_path`; results in key order. Raises `DataError` on bad rows."""
     options = options or DataOptions()
@@ -79,7 +80,10 @@ def run(
         from leadrules.engine.python import run_files
     elif engine == "duckdb":
         from leadrules.engine.duckdb import run_files
+    elif engine == "spark":  # master: --spark-master (a Spark master URL or sc://...)
+        from leadrules.engine.spark import run_files
     else:  # pragma: no cover - click restricts the choice
         raise ValueError(f"unknown engine {engine!r}")
-    results = run_files(model, leads_path, events_path, as_of, options, explain=explain)
+    extra = {"master": master} if engine == "spark" else {}
+    results = run_files(model, leads_path, events_path, as_of, options, explain=explain, **extra)
     return sorted(results, key=lambda r: key_order(r.lead_id))
