@@ -223,6 +223,19 @@ class Tx:
         row = self.one("SELECT lead_id FROM aliases WHERE alias_id = ?", (alias_id,))
         return None if row is None else row[0]
 
+    def aliases_of(self, ids) -> dict[str, str]:
+        """{alias id: lead id} for those of `ids` that are aliases (one query per 500)."""
+        ids = list(ids)
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.all(
+                f"SELECT alias_id, lead_id FROM aliases WHERE alias_id IN ({marks})", tuple(chunk)
+            )
+            out.update(rows)
+        return out
+
     def add_alias(self, alias_id: str, lead_id: str, now: dt.datetime) -> None:
         self.q(
             "INSERT INTO aliases (alias_id, lead_id, merged_at) VALUES (?, ?, ?) "
