@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import time
 
 from starlette.applications import Starlette
@@ -23,6 +24,7 @@ from starlette.routing import Route
 from leadrules.serve import validate
 from leadrules.serve.service import NotFound, Service
 
+log = logging.getLogger("leadrules.serve")
 PROBLEM = "application/problem+json"
 COOKIE = "leadrules_token"
 HUBSPOT_WINDOW_MS = 5 * 60 * 1000
@@ -33,7 +35,14 @@ SLUGS = {
     405: "method-not-allowed",
     413: "too-large",
     422: "invalid",
+    500: "server-error",
+    503: "server-error",
 }
+
+
+def _unavailable(e: Exception) -> bool:
+    """The database is unreachable or busy (worth retrying), rather than a bug."""
+    return type(e).__name__ in ("OperationalError", "StoreError", "PoolTimeout")
 
 
 class HttpProblem(Exception):
@@ -132,6 +141,14 @@ class Api:
                 response = problem(422, e.title, detail, errors)
             except NotFound as e:
                 response = problem(404, "not found", f"no lead {json.dumps(str(e))}")
+            except Exception as e:  # noqa: BLE001 - a problem+json answer, never a bare 500
+                log.error("%s failed: %s", name, type(e).__name__)  # no values in logs
+                response = problem(
+                    503 if _unavailable(e) else 500,
+                    "server error",
+                    f"the server could not complete the request ({type(e).__name__}); nothing "
+                    "was answered as stored: retry it (event ids make retries safe)",
+                )
             self.service.metrics.requests[(name, response.status_code)] += 1
             self.service.metrics.requests[(name, "seconds")] += time.perf_counter() - started
             return response

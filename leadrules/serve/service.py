@@ -122,6 +122,7 @@ class Service:
         def work(tx):
             leads_out.clear()
             targets = {}
+            aliases = tx.aliases_of({e.lead_id for e in valid if e.kind is not None})
             for n, e in enumerate(valid):
                 if e.kind is None:
                     results[n] = {
@@ -131,7 +132,7 @@ class Service:
                         "reason": f"event type `{e.event}` is not declared in the model",
                     }
                     continue
-                targets[n] = tx.alias_of(e.lead_id) or e.lead_id
+                targets[n] = aliases.get(e.lead_id, e.lead_id)
             for lead_id in sorted(set(targets.values())):  # in key order: no deadlock
                 tx.ensure_lead(lead_id, now)
             tx.lock_leads(set(targets.values()))

@@ -16,30 +16,15 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from leadrules.store.outbox import OutboxMethods
 from leadrules.store.schema import MIGRATIONS
+from leadrules.store.times import from_us, to_us
 
 UTC = dt.timezone.utc
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class StoreError(Exception):
     """A store that cannot be opened or migrated (a message for people)."""
-
-
-def to_us(when: dt.datetime) -> int:
-    """An aware datetime as integer microseconds since the epoch (exact)."""
-    delta = when - _EPOCH
-    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-def from_us(us: int) -> dt.datetime:
-    return _EPOCH + dt.timedelta(microseconds=us)
-
-
-OUTBOX_COLUMNS = (
-    "id, lead_id, sink, kind, payload, idempotency_key, status, attempts, next_attempt_at, "
-    "last_error, created_at, delivered_at"
-)
 
 
 class Tx:
@@ -223,6 +208,19 @@ class Tx:
         row = self.one("SELECT lead_id FROM aliases WHERE alias_id = ?", (alias_id,))
         return None if row is None else row[0]
 
+    def aliases_of(self, ids) -> dict[str, str]:
+        """{alias id: lead id} for those of `ids` that are aliases (one query per 500)."""
+        ids = list(ids)
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.all(
+                f"SELECT alias_id, lead_id FROM aliases WHERE alias_id IN ({marks})", tuple(chunk)
+            )
+            out.update(rows)
+        return out
+
     def add_alias(self, alias_id: str, lead_id: str, now: dt.datetime) -> None:
         self.q(
             "INSERT INTO aliases (alias_id, lead_id, merged_at) VALUES (?, ?, ?) "
@@ -364,24 +362,7 @@ def _history(lead_id: str, r) -> dict:
     }
 
 
-def outbox_row(r) -> dict:
-    return {
-        "id": r[0],
-        "lead_id": r[1],
-        "sink": r[2],
-        "kind": r[3],
-        "payload": json.loads(r[4]),
-        "idempotency_key": r[5],
-        "status": r[6],
-        "attempts": r[7],
-        "next_attempt_at": from_us(r[8]),
-        "last_error": r[9],
-        "created_at": from_us(r[10]),
-        "delivered_at": None if r[11] is None else from_us(r[11]),
-    }
-
-
-class Store:
+class Store(OutboxMethods):
     """A backend: `transaction()` yields a `Tx`; committed when the block ends, rolled back on
     an exception. The outbox methods are what the delivery worker and `leadrules outbox` use."""
 
@@ -419,77 +400,3 @@ class Store:
 
     def _lock_schema(self, tx: Tx) -> None:
         """Serialize concurrent migrations (PostgreSQL: an advisory lock)."""
-
-    # ---- outbox (delivery worker, `leadrules outbox`)
-    def claim_due_outbox(self, limit: int, now: dt.datetime, lease: float = 60.0) -> list[dict]:
-        """Pending deliveries due at `now`, oldest first. Each claimed row's `next_attempt_at`
-        moves `lease` seconds ahead and `attempts` grows by one, so that another worker does
-        not take it meanwhile; a worker that dies leaves it due again after the lease."""
-        with self.transaction() as tx:
-            lock = " FOR UPDATE SKIP LOCKED" if self.row_locks else ""
-            rows = tx.all(
-                f"SELECT {OUTBOX_COLUMNS} FROM outbox WHERE status = 'pending' "
-                f"AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?{lock}",
-                (to_us(now), limit),
-            )
-            until = to_us(now + dt.timedelta(seconds=lease))
-            out = []
-            for r in rows:
-                tx.q(
-                    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
-                    (until, r[0]),
-                )
-                row = outbox_row(r)
-                row["attempts"] += 1
-                out.append(row)
-            return out
-
-    def mark_delivered(self, outbox_id: int, now: dt.datetime | None = None) -> None:
-        when = to_us(now or dt.datetime.now(UTC))
-        with self.transaction() as tx:
-            tx.q(
-                "UPDATE outbox SET status = 'delivered', delivered_at = ?, last_error = NULL "
-                "WHERE id = ?",
-                (when, outbox_id),
-            )
-
-    def mark_retry(self, outbox_id: int, next_at: dt.datetime, error: str) -> None:
-        with self.transaction() as tx:
-            tx.q(
-                "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? "
-                "WHERE id = ?",
-                (to_us(next_at), error, outbox_id),
-            )
-
-    def mark_dead(self, outbox_id: int, error: str) -> None:
-        with self.transaction() as tx:
-            tx.q(
-                "UPDATE outbox SET status = 'dead', last_error = ? WHERE id = ?",
-                (error, outbox_id),
-            )
-
-    def list_outbox(self, status: str | None = None, limit: int | None = None) -> list[dict]:
-        sql = f"SELECT {OUTBOX_COLUMNS} FROM outbox"
-        params: tuple = ()
-        if status is not None:
-            sql += " WHERE status = ?"
-            params = (status,)
-        sql += " ORDER BY id"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params = (*params, limit)
-        with self.transaction() as tx:
-            return [outbox_row(r) for r in tx.all(sql, params)]
-
-    def requeue(self, ids, now: dt.datetime | None = None) -> int:
-        """Put dead (or any) deliveries back to pending, due now, attempts reset."""
-        when = to_us(now or dt.datetime.now(UTC))
-        n = 0
-        with self.transaction() as tx:
-            for outbox_id in ids:
-                n += tx.q(
-                    "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, "
-                    "last_error = NULL WHERE id = ? AND status != 'delivered'",
-                    (when, outbox_id),
-                ).rowcount
-        return n

@@ -71,3 +71,18 @@ def test_the_configured_limits_apply(tmp_path):
     assert r.status_code == 413 and "400 bytes" in r.json()["detail"]
     assert client.post("/v1/events", json=[one, one], headers=auth).status_code == 200
     assert client.get("/v1/leads/1", headers={"Authorization": "Bearer T"}).status_code == 401
+
+
+def test_a_failing_store_is_a_problem_answer_not_a_bare_500(tmp_path):
+    result = check(str(B2B))
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    service = Service(store, result.model, result.sources)
+    client = TestClient(build_app(Api(service, ("t",), no_auth=False)))
+    store.close()
+    r = client.post(
+        "/v1/events",
+        json={"lead_id": "1", "event": "email_open"},
+        headers={"Authorization": "Bearer t"},
+    )
+    assert r.status_code == 500 and r.headers["content-type"] == "application/problem+json"
+    assert "retry" in r.json()["detail"]
