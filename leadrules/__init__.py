@@ -9,7 +9,11 @@ diagnostics. Heavy modules load lazily so that `leadrules check` starts fast.
 
 from __future__ import annotations
 
-from leadrules.diagnostics import Diagnostic, LeadrulesError
+from leadrules import _startup
+
+_startup.install()  # before any class is defined: see leadrules/_startup.py
+
+from leadrules.diagnostics import Diagnostic, LeadrulesError  # noqa: E402
 
 __version__ = "0.1.0"
 __all__ = ["Diagnostic", "LeadrulesError", "load", "score", "__version__"]

@@ -65,9 +65,12 @@ CODES: dict[str, tuple[str, str]] = {
     "LR0601": (WARNING, "rule can never fire"),
     "LR0602": (WARNING, "unused declaration"),
     "LR0603": (WARNING, "rule gives no points"),
+    "LR0604": (WARNING, "name is both a lead attribute and an event property"),
+    "LR0605": (WARNING, "duplicate rule"),
     # automations and tests
     "LR0701": (ERROR, "bad automation"),
     "LR0702": (ERROR, "bad test"),
+    "LR0703": (WARNING, "duplicate test name"),
     # targets
     "LR0801": (ERROR, "action not supported by target"),
     "LR0802": (ERROR, "not a valid CRM property name"),

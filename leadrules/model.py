@@ -42,6 +42,11 @@ class Attribute:
 class Property:
     name: str
     type: str
+    column: str = ""  # the source column (the name unless `from "..."`); set by the checker
+
+    def __post_init__(self):
+        if not self.column:
+            object.__setattr__(self, "column", self.name)
 
 
 @dataclass(frozen=True)

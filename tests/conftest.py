@@ -56,3 +56,26 @@ def pg(pg_server):
 
     with psycopg.connect(pg_server.conninfo, autocommit=True) as conn:
         yield conn
+
+
+@pytest.fixture(scope="session")
+def spark_server():
+    """One local Spark session for the whole run (tests/spark_session.py), started on first use;
+    the exception instead when it cannot start: tests call need()."""
+    import spark_session
+
+    try:
+        session = spark_session.start()
+    except Exception as e:  # noqa: BLE001 - reported through need() by the tests
+        yield e
+        return
+    yield session
+    spark_session.stop(session)
+
+
+@pytest.fixture
+def spark(spark_server):
+    """The run's SparkSession, its session time zone reset to UTC."""
+    need(not isinstance(spark_server, Exception), f"Spark (Java 17+, pyspark): {spark_server}")
+    spark_server.conf.set("spark.sql.session.timeZone", "UTC")
+    return spark_server

@@ -134,8 +134,22 @@ def _placeholder_span(a: ast.Action, text: str, found: re.Match) -> Span:
 
 def tests(b: Builder, groups, tiers) -> tuple[m.TestCase, ...]:
     out = []
+    names: dict[str, Span] = {}
     for s in b.root.statements:
         if isinstance(s, ast.TestBlock):
+            if s.name in names:
+                b.diags.append(
+                    dg.make(
+                        "LR0703",
+                        f'two tests are named "{s.name}"',
+                        s.span,
+                        label="named again here",
+                        related=((names[s.name], "first named here"),),
+                        help="`leadrules test` reports failures by name; give each test its "
+                        "own name",
+                    )
+                )
+            names.setdefault(s.name, s.span)
             case = test(b, s, groups, tiers)
             if case is not None:
                 out.append(case)

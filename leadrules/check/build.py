@@ -151,7 +151,8 @@ class Builder:
                         continue
                     seen[p.name.id] = p.name.span
                     self.check_property_type(s.name.id, p)
-                    props.append(m.Property(p.name.id, p.type))
+                    column = p.column if p.column is not None else p.name.id
+                    props.append(m.Property(p.name.id, p.type, column))
                 self.events[s.name.id] = m.EventType(
                     s.name.id,
                     s.source if s.source is not None else s.name.id,
@@ -320,8 +321,23 @@ class Builder:
 
     def group(self, name: str, cap, rules, span) -> m.Group:
         built = []
+        heads: dict[str, Span] = {}
         for i, r in enumerate(rules, 1):
             rid = f"{name}/{i}"
+            head = printer.rule_head(r)
+            if head in heads:
+                self.diags.append(
+                    dg.make(
+                        "LR0605",
+                        f"the rule `{head}` is written twice in the group `{name}`",
+                        r.span,
+                        label="again here",
+                        related=((heads[head], "first written here"),),
+                        help="both fire and both give points; remove one, or merge their "
+                        "points into one rule",
+                    )
+                )
+            heads.setdefault(head, r.span)
             points = r.points.value
             if not isinstance(points, int):
                 self.diags.append(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from leadrules import model as m
 from leadrules.check.exprs import Ctx, ValueResolver, _a, _span
-from leadrules.syntax import ast
+from leadrules.syntax import ast, printer
 
 
 class Resolver(ValueResolver):
@@ -18,8 +18,9 @@ class Resolver(ValueResolver):
         if isinstance(e, ast.Paren):
             return self.cond(e.inner, ctx)
         if isinstance(e, ast.And):
-            return m.And(tuple(self.cond(i, ctx) for i in e.items))
+            return m.And(self.and_items(e, ctx))
         if isinstance(e, ast.Or):
+            self.or_of_values(e)
             return m.Or(tuple(self.cond(i, ctx) for i in e.items))
         if isinstance(e, ast.Not):
             return m.Not(self.cond(e.operand, ctx))
@@ -99,6 +100,55 @@ class Resolver(ValueResolver):
             _span(e),
             help="a rule's condition is a comparison, an event or a bool attribute",
         )
+
+    def and_items(self, e: ast.And, ctx: Ctx) -> tuple:
+        """The items of `a and b ...`; after an unbracketed `E where COND` (which takes one
+        comparison in a rule), a name that is a property of E is probably meant inside it."""
+        saved = self.after_where
+        out = []
+        where = None
+        try:
+            for item in e.items:
+                self.after_where = {}
+                if where is not None and ctx.kind == "rule":
+                    event = self.events.get(self.event_source(where.source, ctx).event)
+                    fix = f"{where.source.id} where ({printer.expr(where.cond)} and "
+                    fix += f"{printer.expr(item)})"
+                    for p in event.props if event else ():
+                        self.after_where[p.name] = (event.name, fix)
+                out.append(self.cond(item, ctx))
+                src = item.source if isinstance(item, (ast.Within, ast.Count)) else item
+                where = src if isinstance(src, ast.Where) else where
+        finally:
+            self.after_where = saved
+        return tuple(out)
+
+    def or_of_values(self, e: ast.Or) -> None:
+        """`role == "CEO" or "CTO"`: a value alone after `or`, meant as another value of the
+        comparison before it."""
+        for i, item in enumerate(e.items):
+            if not (isinstance(item, ast.Literal) and item.type != "bool"):
+                continue
+            first = next(
+                (c for c in reversed(e.items[:i]) if isinstance(c, ast.Compare) and c.op == "=="),
+                None,
+            )
+            if first is None:
+                return
+            left = printer.expr(first.left)
+            values = [
+                printer.expr(x.right) if isinstance(x, ast.Compare) else printer.literal(x)
+                for x in e.items
+                if (isinstance(x, ast.Literal) and x.type != "bool")
+                or (isinstance(x, ast.Compare) and x.op == "==" and printer.expr(x.left) == left)
+            ]
+            self.error(
+                "LR0204",
+                f"`{printer.literal(item)}` alone is not a condition",
+                item.span,
+                label="a value, not a comparison",
+                help=f"to match any of several values, write `{left} in [{', '.join(values)}]`",
+            )
 
     def bare_name(self, n: ast.Name, ctx: Ctx):
         value, typ = self.value(n, ctx)

@@ -102,6 +102,9 @@ class ValueResolver:
         self.used = used
         self.signals: dict[str, m.EventSet] = {}
         self.group_names: set[str] = set()
+        # names that are properties of the event of an unbracketed `E where` just before, in
+        # the same `and`: name -> (event, the condition with the brackets it probably wants)
+        self.after_where: dict[str, tuple[str, str]] = {}
 
     # -- reporting
     def error(self, code: str, message: str, span: Span, **kw):
@@ -292,6 +295,20 @@ class ValueResolver:
         if ctx.kind == "where":
             prop = ctx.event.prop(n.id)
             if prop is not None:
+                sym = self.symbols.get(n.id)
+                if sym is not None and sym.kind == "attribute":
+                    self.diags.append(
+                        dg.make(
+                            "LR0604",
+                            f"`{n.id}` here is the property of `{ctx.event.name}`, not the lead "
+                            f"attribute `{n.id}`",
+                            n.span,
+                            label="the event's property",
+                            help="inside `where`, names are the event's properties; to test the "
+                            "lead attribute, move it out of the `where` (`(E where ...) and "
+                            f"{n.id} ...`), or rename one of the two",
+                        )
+                    )
                 return m.Prop(prop.name, prop.type), prop.type
             sym = self.symbols.get(n.id)
             if sym is not None and sym.kind == "const":
@@ -315,6 +332,17 @@ class ValueResolver:
         sym = self.symbols.get(n.id)
         if sym is None and ctx.kind == "tier" and n.id in self.group_names:
             return m.GroupScore(n.id), "number"  # `default`: the group of top-level rules
+        if sym is None and n.id in self.after_where:
+            event, fix = self.after_where[n.id]
+            self.error(
+                "LR0101",
+                f"unknown name `{n.id}`: `{event}` has a property `{n.id}`, but the `where` "
+                "ended before it",
+                n.span,
+                label="not a lead attribute",
+                help=f"in a rule, `where` takes one comparison and `and` ends it; for a "
+                f"condition on several properties, use brackets: `{fix}`",
+            )
         if sym is None:
             kinds = (
                 ("attribute", "const", "event", "signal")
@@ -341,6 +369,19 @@ class ValueResolver:
                 help_="declare it (`lead NAME: TYPE`, `event NAME`, `const NAME = ...`)",
             )
         if sym.kind == "attribute":
+            if n.id in self.after_where:
+                event, fix = self.after_where[n.id]
+                self.diags.append(
+                    dg.make(
+                        "LR0604",
+                        f"`{n.id}` here is the lead attribute, not the property `{n.id}` of "
+                        f"`{event}`: the `where` ended at `and`",
+                        n.span,
+                        label="the lead attribute",
+                        help=f"in a rule, `where` takes one comparison; for the property, use "
+                        f"brackets: `{fix}`; for the attribute, write it before the event",
+                    )
+                )
             self.used.add(n.id)
             return m.Attr(n.id, sym.node.type), sym.node.type
         if sym.kind == "const":

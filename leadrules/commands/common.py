@@ -89,12 +89,32 @@ AS_OF_OPTION = click.option(
 )
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the flush at exit does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def write_output(text: str, path: str | None, make_parents: bool = False) -> None:
     """Write `text` to `path` (UTF-8, `\n` line ends), or to stdout when `path` is None; a path
     that cannot be written is a usage error (exit 2), never a traceback. Folders are created
     only with `make_parents` (the files of a multi-file target inside `-o DIR`)."""
     if path is None:
-        click.echo(text, nl=False)
+        try:
+            click.echo(text, nl=False)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `| head`: the reader is gone, nothing more to say
+            _silence_stdout()
+            raise click.exceptions.Exit(0) from None
+        except OSError as e:  # `> /dev/full`, a disk full: a message, not a traceback
+            _silence_stdout()
+            fail(f"cannot write to standard output: {e.strerror}", EXIT_USAGE)
         return
     try:
         target = Path(path)

@@ -17,6 +17,15 @@ from leadrules.commands.scoring import ENGINE_OPTION, data_options
 from leadrules.impact.cli_support import model_loader, reported
 
 
+def finite(value: float | None) -> float | None:
+    """`nan` and `inf` pass click's FloatRange (comparisons with nan are false): refuse them."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number")
+    return value
+
+
 @click.command("evaluate")
 @click.argument("file", metavar="FILE")
 @data_options
@@ -33,12 +42,14 @@ from leadrules.impact.cli_support import model_loader, reported
 @click.option(
     "--capacity",
     type=click.FloatRange(min=0, min_open=True),
+    callback=lambda _c, _p, v: finite(v),
     metavar="N",
     help="Suggest a threshold for N sales-qualified leads a week.",
 )
 @click.option(
     "--weeks",
     type=click.FloatRange(min=0, min_open=True),
+    callback=lambda _c, _p, v: finite(v),
     metavar="W",
     help="The weeks the leads span (default: earliest event to as-of).",
 )

@@ -5,7 +5,13 @@ from __future__ import annotations
 import click
 
 from leadrules.commands.common import AS_OF_OPTION, load_or_exit, parse_as_of, write_output
-from leadrules.commands.scoring import ENGINE_OPTION, data_options, resolve_engine, run_engine
+from leadrules.commands.scoring import (
+    ENGINE_OPTION,
+    SPARK_MASTER_OPTION,
+    data_options,
+    resolve_engine,
+    run_engine,
+)
 
 
 @click.command("score")
@@ -13,6 +19,7 @@ from leadrules.commands.scoring import ENGINE_OPTION, data_options, resolve_engi
 @data_options
 @AS_OF_OPTION
 @ENGINE_OPTION
+@SPARK_MASTER_OPTION
 @click.option(
     "--format",
     "fmt",
@@ -20,6 +27,11 @@ from leadrules.commands.scoring import ENGINE_OPTION, data_options, resolve_engi
     default="csv",
     show_default=True,
     help="Output format.",
+)
+@click.option(
+    "--bom",
+    is_flag=True,
+    help="Start CSV output with a UTF-8 byte order mark, so that Excel reads it as UTF-8.",
 )
 @click.option(
     "-o",
@@ -36,7 +48,9 @@ def command(
     options,
     as_of,
     engine,
+    spark_master,
     fmt,
+    bom,
     output,
 ):
     """Score every lead of --leads with the rules of FILE.
@@ -47,6 +61,16 @@ def command(
 
     model = load_or_exit(file)
     when = parse_as_of(as_of)
-    results = run_engine(model, leads_path, events_path, when, resolve_engine(engine), options)
+    results = run_engine(
+        model,
+        leads_path,
+        events_path,
+        when,
+        resolve_engine(engine),
+        options,
+        spark_master=spark_master,
+    )
     text = render(results, model.group_names, fmt)
+    if bom and fmt == "csv":
+        text = "\ufeff" + text
     write_output(text, output)

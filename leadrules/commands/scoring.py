@@ -13,6 +13,38 @@ from leadrules.commands.common import fail
 EXISTING = click.Path(exists=True, dir_okay=False)
 
 
+def _data_file(ctx, param, value):
+    """A data file of a known format (the extension), else a usage error (exit 2)."""
+    from leadrules.data import DataError, data_format
+
+    if value is not None:
+        try:
+            data_format(value)
+        except DataError as e:
+            raise click.BadParameter(e.message) from None
+    return value
+
+
+def _delimiter(ctx, param, value: str) -> str:
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    value = named.get(value, value)
+    if len(value) != 1 or value in '"\r\n' or not value.isascii():
+        raise click.BadParameter("one ASCII character other than a quote or a line break")
+    return value
+
+
+def _encoding(ctx, param, value: str | None) -> str | None:
+    import codecs
+
+    if value is None:
+        return None
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding `{value}`") from None
+    return value
+
+
 def data_options(f):
     """--leads, --events and the options that say how to read them. The command receives
     `leads_path`, `events_path` and `options` (a DataOptions)."""
@@ -23,6 +55,7 @@ def data_options(f):
             required=True,
             type=EXISTING,
             metavar="PATH",
+            callback=_data_file,
             help="Leads file (.csv, .jsonl/.ndjson or .parquet).",
         ),
         click.option(
@@ -31,6 +64,7 @@ def data_options(f):
             required=True,
             type=EXISTING,
             metavar="PATH",
+            callback=_data_file,
             help="Events file (.csv, .jsonl/.ndjson or .parquet).",
         ),
         click.option(
@@ -38,7 +72,13 @@ def data_options(f):
             default="lead_id",
             show_default=True,
             metavar="COLUMN",
-            help="The lead key column, in every file.",
+            help="The lead key column (in the events file too, unless --events-key).",
+        ),
+        click.option(
+            "--events-key",
+            default=None,
+            metavar="COLUMN",
+            help="The events file's lead key column, when it differs from --lead-key.",
         ),
         click.option(
             "--event-column",
@@ -61,6 +101,27 @@ def data_options(f):
             help="One JSON object column holding the event properties.",
         ),
         click.option(
+            "--delimiter",
+            default=",",
+            show_default=True,
+            metavar="CHAR",
+            callback=_delimiter,
+            help="The CSV field delimiter: one character, or tab, semicolon, pipe.",
+        ),
+        click.option(
+            "--encoding",
+            default=None,
+            metavar="NAME",
+            callback=_encoding,
+            help="The CSV text encoding (windows-1255, windows-1256, windows-1250...). "
+            "Default: UTF-8, or UTF-16 when the file starts with its BOM.",
+        ),
+        click.option(
+            "--decimal-comma",
+            is_flag=True,
+            help="Numbers in text are written with a decimal comma (12,5); a `.` is refused.",
+        ),
+        click.option(
             "--skip-bad-rows",
             is_flag=True,
             help="Report malformed rows and go on, instead of stopping.",
@@ -69,12 +130,30 @@ def data_options(f):
 
     @functools.wraps(f)
     def wrapper(
-        *args, lead_key, event_column, time_column, properties_column, skip_bad_rows, **kwargs
+        *args,
+        lead_key,
+        events_key,
+        event_column,
+        time_column,
+        properties_column,
+        delimiter,
+        encoding,
+        decimal_comma,
+        skip_bad_rows,
+        **kwargs,
     ):
         from leadrules.engine import DataOptions
 
         kwargs["options"] = DataOptions(
-            lead_key, event_column, time_column, properties_column, skip_bad_rows
+            lead_key,
+            event_column,
+            time_column,
+            properties_column,
+            skip_bad_rows,
+            events_key=events_key,
+            delimiter=delimiter,
+            encoding=encoding,
+            decimal_comma=decimal_comma,
         )
         return f(*args, **kwargs)
 
@@ -85,10 +164,17 @@ def data_options(f):
 
 ENGINE_OPTION = click.option(
     "--engine",
-    type=click.Choice(["duckdb", "python"]),
+    type=click.Choice(["duckdb", "python", "spark"]),
     default="duckdb",
     show_default=True,
-    help="duckdb (embedded, fast) or python (the reference interpreter).",
+    help="duckdb (embedded, fast), python (the reference interpreter) or spark.",
+)
+SPARK_MASTER_OPTION = click.option(
+    "--spark-master",
+    default=None,
+    metavar="URL",
+    help="With --engine spark: a Spark master (spark://..., yarn) or Spark Connect (sc://...) "
+    "URL. Default: $SPARK_REMOTE, else local mode.",
 )
 
 
@@ -129,7 +215,9 @@ def progress_bar():
     return show
 
 
-def run_engine(model, leads, events, as_of, engine, options, explain=False, only=None):
+def run_engine(
+    model, leads, events, as_of, engine, options, explain=False, only=None, spark_master=None
+):
     """Run the chosen engine; data errors print `error: file:line: ...` and exit 1."""
     from leadrules.data import DataError
 
@@ -145,7 +233,9 @@ def run_engine(model, leads, events, as_of, engine, options, explain=False, only
             return sorted(results, key=lambda r: key_order(r.lead_id))
         from leadrules.engine import run
 
-        return run(model, leads, events, as_of, engine=engine, options=options, explain=explain)
+        return run(
+            model, leads, events, as_of, engine, options, explain=explain, master=spark_master
+        )
     except DataError as e:
         fail(str(e))
     finally:

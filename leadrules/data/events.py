@@ -14,32 +14,77 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from leadrules.data.errors import BadRows
+from leadrules.data import values
+from leadrules.data.errors import BadRows, DataError
 from leadrules.data.leads import convert_cells, require
-from leadrules.data.sources import BadRow, CsvTable, open_table
-from leadrules.data.values import CONVERTERS, show, to_text, to_time
+from leadrules.data.sources import BadRow, CsvTable, data_format, open_table
+from leadrules.data.values import converters_for, show, to_text, to_time
 
 PropsReader = Callable[[object, int], "tuple | None"]  # (row, line) -> props, None if bad
 UTC = dt.timezone.utc
 
 
 def event_declaration(event) -> str:
-    props = ", ".join(f"{p.name}: {p.type}" for p in event.props)
+    props = ", ".join(
+        f"{p.name}: {p.type}" + (f' from "{p.column}"' if p.column != p.name else "")
+        for p in event.props
+    )
     where = f" at {event.loc.path}:{event.loc.line}" if event.loc else ""
     return f"`event {event.name}({props})`{where}"
 
 
+SNIFF_LINES = 1000
+
+
+def check_nested_properties(model, path: str, options) -> None:
+    """JSON Lines events whose declared properties sit in a nested object (`"properties":
+    {"url": ...}`) while no --properties-column is given would read every property as missing:
+    a DataError naming the option instead. The first SNIFF_LINES lines are looked at; both
+    engines call this before reading, so they stop alike."""
+    if options.properties_column or data_format(path) != "jsonl":
+        return
+    props = {e.source: {p.column for p in e.props} for e in model.events if e.props}
+    if not props:
+        return
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            for line, text in enumerate(f, 1):
+                if line > SNIFF_LINES:
+                    return
+                try:
+                    obj = json.loads(text)
+                except ValueError:
+                    continue
+                if type(obj) is not dict:
+                    continue
+                names = props.get(obj.get(options.event_column))
+                if not names or names & obj.keys():
+                    continue
+                for key, value in obj.items():
+                    if type(value) is dict and names & value.keys():
+                        message = (
+                            f"the properties of event `{obj.get(options.event_column)}` are "
+                            f"inside the object `{key}`, not top-level keys: pass "
+                            f"--properties-column {key}"
+                        )
+                        raise DataError(path, line, message)
+    except (OSError, UnicodeDecodeError):
+        return  # the reader reports it
+
+
 class EventReader:
     def __init__(self, model, path: str, options, bad: BadRows):
+        check_nested_properties(model, path, options)
         self.path = path
         self.bad = bad
         self.options = options
         self.ignored_types: Counter[str] = Counter()
         self.events = model.events
-        prop_columns = [p.name for e in model.events for p in e.props]
-        wanted = [options.lead_key, options.event_column, options.time_column]
+        prop_columns = [p.column for e in model.events for p in e.props]
+        wanted = [options.event_key, options.event_column, options.time_column]
         wanted += [options.properties_column] if options.properties_column else prop_columns
-        self.table = open_table(path, wanted)
+        self.table = open_table(path, wanted, options)
+        self.converters = converters_for(options)
 
     def position(self) -> int:
         return self.table.position()
@@ -54,13 +99,14 @@ class EventReader:
     def _rows(self):
         try:
             opts = self.options
-            key_i = self._column(opts.lead_key, "the lead key", "--lead-key")
+            key_option = "--events-key" if opts.events_key else "--lead-key"
+            key_i = self._column(opts.event_key, "the lead key", key_option)
             kind_i = self._column(opts.event_column, "the event type", "--event-column")
             time_i = self._column(opts.time_column, "the event time", "--time-column")
             # event source name -> (type index, properties reader or None when it has none)
             by_source = {e.source: (i, self._props_reader(e)) for i, e in enumerate(self.events)}
             bad, path, unit = self.bad, self.path, self.table.unit
-            fromisoformat = dt.datetime.fromisoformat
+            parse_time = values.parse_time
             for line, row in self.table.rows():
                 if type(row) is BadRow:
                     bad.bad(path, line, row.reason, unit)
@@ -77,11 +123,9 @@ class EventReader:
                     continue
                 raw_time = row[time_i]
                 occurred_at = None
-                if type(raw_time) is str:  # `to_time`'s fast path inline: once per event
+                if type(raw_time) is str:  # `to_time`'s text path inline: once per event
                     try:
-                        occurred_at = fromisoformat(raw_time)
-                        if occurred_at.tzinfo is None:
-                            occurred_at = occurred_at.replace(tzinfo=UTC)
+                        occurred_at = parse_time(raw_time)
                     except ValueError:
                         pass
                 elif type(raw_time) is dt.datetime and raw_time.tzinfo is UTC:  # Parquet
@@ -124,7 +168,7 @@ class EventReader:
         except ValueError:
             lead_id = None
         if lead_id is None:
-            column = self.options.lead_key
+            column = self.options.event_key
             self.bad.bad(self.path, line, f"missing lead key in column `{column}`", self.table.unit)
         return lead_id
 
@@ -138,8 +182,8 @@ class EventReader:
         needed_by = "the property `{}` of " + event_declaration(event)
         slots = tuple(
             (
-                self._column(p.name, needed_by.format(p.name)),
-                CONVERTERS[p.type],
+                self._column(p.column, needed_by.format(p.name)),
+                self.converters[p.type],
                 f"`{p.name}` (property of an event)",
             )
             for p in event.props
@@ -171,9 +215,9 @@ class EventReader:
             return None
         values = []
         for prop in event.props:
-            value = obj.get(prop.name)
+            value = obj.get(prop.column)
             try:
-                values.append(CONVERTERS[prop.type](value))
+                values.append(self.converters[prop.type](value))
             except ValueError as e:
                 message = f"{e}: {show(value)} for property `{prop.name}` in column `{column}`"
                 self.bad.bad(self.path, line, message, self.table.unit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from leadrules.data.errors import BadRows, DataError
 from leadrules.data.sources import BadRow, Table, open_table
-from leadrules.data.values import CONVERTERS, show, to_text
+from leadrules.data.values import converters_for, show, to_text
 
 
 def declaration(attr) -> str:
@@ -15,18 +15,21 @@ def declaration(attr) -> str:
 def require(table: Table, column: str, needed_by: str, hint: str = "") -> int:
     """The index of `column` in the table, or a DataError naming the column and who needs it."""
     if not table.has(column):
+        hint += getattr(table, "delimiter_hint", str)()
         raise DataError(table.path, None, f"no column `{column}`, needed by {needed_by}{hint}")
     return table.columns.index(column)
 
 
-def read_leads(model, path: str, lead_key: str, bad: BadRows) -> dict[str, tuple]:
-    """Lead id -> attribute values in the order of `model.attributes` (None where missing)."""
+def read_leads(model, path: str, lead_key: str, bad: BadRows, options=None) -> dict[str, tuple]:
+    """Lead id -> attribute values in the order of `model.attributes` (None where missing).
+    `options` (a DataOptions) says how to read CSV files and numbers."""
     attrs = model.attributes
-    table = open_table(path, [lead_key, *(a.column for a in attrs)])
+    table = open_table(path, [lead_key, *(a.column for a in attrs)], options)
+    converters = converters_for(options)
     try:
         key_index = require(table, lead_key, "the lead key", " (choose another with --lead-key)")
         slots = [
-            (require(table, a.column, declaration(a)), _converter(a), column_label(a))
+            (require(table, a.column, declaration(a)), _converter(a, converters), column_label(a))
             for a in attrs
         ]
         leads: dict[str, tuple] = {}
@@ -58,10 +61,10 @@ def read_leads(model, path: str, lead_key: str, bad: BadRows) -> dict[str, tuple
         table.close()
 
 
-def _converter(attr):
+def _converter(attr, converters):
     """The attribute's converter; text values are shared between leads (`country` takes a few
     distinct values over a million leads), so that memory follows the distinct values."""
-    convert = CONVERTERS[attr.type]
+    convert = converters[attr.type]
     if attr.type != "text":
         return convert
     shared: dict[str, str] = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-ENGINES = ("duckdb", "python")
+ENGINES = ("duckdb", "python", "spark")
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class LeadResult:
 def key_order(lead_id: str):
     """The order of `leadrules score` rows: numeric when the key is an integer, and integers
     before other keys; otherwise by the text's code points."""
-    text = lead_id.strip()
+    text = lead_id
     if text[:1] in "+-":
         digits = text[1:]
     else:
@@ -54,6 +54,14 @@ class DataOptions:
     time_column: str = "occurred_at"
     properties_column: str | None = None  # one JSON object column holds the event properties
     skip_bad_rows: bool = False
+    events_key: str | None = None  # the events file's lead key column, when not `lead_key`
+    delimiter: str = ","  # CSV
+    encoding: str | None = None  # CSV: None is UTF-8, or UTF-16 when the file starts with its BOM
+    decimal_comma: bool = False  # numbers in text are written `12,5`
+
+    @property
+    def event_key(self) -> str:
+        return self.events_key or self.lead_key
 
 
 def run(
@@ -64,6 +72,7 @@ def run(
     engine: str = "duckdb",
     options: DataOptions | None = None,
     explain: bool = False,
+    master: str | None = None,
 ) -> list[LeadResult]:
     """Score every lead of `leads_path`; results in key order. Raises `DataError` on bad rows."""
     options = options or DataOptions()
@@ -71,7 +80,10 @@ def run(
         from leadrules.engine.python import run_files
     elif engine == "duckdb":
         from leadrules.engine.duckdb import run_files
+    elif engine == "spark":  # master: --spark-master (a Spark master URL or sc://...)
+        from leadrules.engine.spark import run_files
     else:  # pragma: no cover - click restricts the choice
         raise ValueError(f"unknown engine {engine!r}")
-    results = run_files(model, leads_path, events_path, as_of, options, explain=explain)
+    extra = {"master": master} if engine == "spark" else {}
+    results = run_files(model, leads_path, events_path, as_of, options, explain=explain, **extra)
     return sorted(results, key=lambda r: key_order(r.lead_id))

@@ -110,9 +110,7 @@ class Plan:
         out = []
         for key, targets in by_set.items():
             always = tuple(i for i, w in targets if w is None)
-            windowed = tuple(
-                (i, self.as_of - dt.timedelta(seconds=w)) for i, w in targets if w is not None
-            )
+            windowed = tuple((i, window_start(self.as_of, w)) for i, w in targets if w is not None)
             out.append(Dispatch(None if key is None else props(key.filter), always, windowed))
         return tuple(out)
 
@@ -197,3 +195,15 @@ def tier_matches(tier: m.Tier, cond: Fn | None, state: list, score: int) -> bool
     if cond is not None:
         return cond(state)
     return (tier.lo is None or tier.lo <= score) and (tier.hi is None or score <= tier.hi)
+
+
+_EARLIEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+
+
+def window_start(as_of: dt.datetime, seconds: int) -> dt.datetime:
+    """`as_of - window`, or the earliest time there is when that is before year 1 (every
+    event is then within the window): `--as-of 0001-01-01` with `within 30d`."""
+    try:
+        return as_of - dt.timedelta(seconds=seconds)
+    except OverflowError:
+        return _EARLIEST

@@ -125,7 +125,7 @@ def run_files(
     report = report or _stderr
     bad = BadRows(skip=options.skip_bad_rows, report=report)
     scorer = Scorer(model, as_of, only)
-    scorer.add_leads(read_leads(model, leads_path, options.lead_key, bad))
+    scorer.add_leads(read_leads(model, leads_path, options.lead_key, bad, options))
     reader = EventReader(model, events_path, options, bad)
     tick = None
     if progress is not None:
@@ -221,7 +221,13 @@ def _typed_events(model: m.Model, events: Iterable[Mapping], ignored: Counter):
             raise DataError("<events>", line, "missing `occurred_at`")
         bag = event.get("properties") or event
         props = tuple(
-            _convert("<events>", line, p.name, CONVERTERS[p.type], bag.get(p.name))
+            _convert(
+                "<events>",
+                line,
+                p.name,
+                CONVERTERS[p.type],
+                bag[p.name] if p.name in bag else bag.get(p.column),
+            )
             for p in model.events[kind].props
         )
         yield lead_id, kind, occurred_at, props

@@ -20,7 +20,13 @@ def path_of(display: str) -> str:
     return str(p.resolve())
 
 
+OPEN: dict[str, str] = {}  # an open document's display path -> its URI (untitled buffers too)
+
+
 def uri_of(display: str) -> str:
+    uri = OPEN.get(display)
+    if uri is not None:
+        return uri
     return uris.from_fs_path(path_of(display)) or display
 
 

@@ -93,7 +93,14 @@ def did_close(ls: Server, params: t.DidCloseTextDocumentParams):
     uri = params.text_document.uri
     ls.state.close(uri)
     for u in ls.published.pop(uri, set()):
-        ls.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=u, diagnostics=[]))
+        if u not in ls.state.docs:  # an open file keeps its own diagnostics
+            ls.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=u, diagnostics=[]))
+
+
+@server.feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def watched_files_changed(ls: Server, params: t.DidChangeWatchedFilesParams):
+    for uri in list(ls.state.docs):  # an imported file changed on disk
+        ls.check(uri)
 
 
 @server.feature(t.TEXT_DOCUMENT_HOVER)

@@ -59,6 +59,7 @@ class State:
 
     def analyze(self, uri: str, text: str) -> Analysis:
         path = convert.fs_path(uri)
+        convert.OPEN[path] = uri
         result = check(path, text, parse=self.parse)
         before = self.docs.get(uri)
         root_parsed = any(f.path == path for f in result.files)
@@ -71,7 +72,9 @@ class State:
         return found
 
     def close(self, uri: str) -> None:
-        self.docs.pop(uri, None)
+        closed = self.docs.pop(uri, None)
+        if closed is not None:
+            convert.OPEN.pop(closed.path, None)
 
     def get(self, uri: str) -> Analysis | None:
         return self.docs.get(uri)

@@ -7,7 +7,8 @@ nobody runs is a start-up error. The default answer (`default_runners`):
 - `set`: the first configured CRM sink (`hubspot`, then `smoove`);
 - `notify`, `task`, `email`, `sms`: the config's `[actions]` table names a configured sink, or
   `crm` (the CRM's own workflows, compiled by `leadrules compile`: nothing is queued here);
-- `delay`: the delivery worker (it holds the actions that follow).
+- `delay D`: the outbox itself: the actions after it in its block are written due D later
+  (`next_attempt_at`); no row is written for the delay.
 
 Every sink needs the delivery worker (`leadrules.sinks.worker.run_worker`): without it, an
 action with a sink is a start-up error too. A module `leadrules.sinks` may replace the defaults by
@@ -29,6 +30,7 @@ import importlib.util
 
 CRM_SINKS = ("hubspot", "smoove")
 CRM_WORKFLOW = "crm"
+DELAY = "outbox"  # `delay` is carried out by the rows' due times
 
 
 def worker_available() -> bool:
@@ -47,7 +49,7 @@ def default_runners(model, config) -> dict[str, str | None]:
         elif kind == "set":
             out[kind] = config.actions.get("set", crm)
         elif kind == "delay":
-            out[kind] = "worker"
+            out[kind] = DELAY
         else:
             out[kind] = config.actions.get(kind)
     return out
@@ -89,10 +91,10 @@ def check_runners(model, config) -> tuple[list[str], list[str]]:
                 f'table (e.g. {kind} = "hubspot"), or "crm" when the CRM\'s own workflow runs it'
             )
             continue
-        if who not in (CRM_WORKFLOW, "webhook", "worker") and who not in config.sinks:
+        if who not in (CRM_WORKFLOW, DELAY, "webhook") and who not in config.sinks:
             errors.append(f"`{kind}` actions go to sink `{who}`, which the config does not define")
             continue
-        if who != CRM_WORKFLOW and not has_worker:
+        if who not in (CRM_WORKFLOW, DELAY) and not has_worker:
             errors.append(
                 f"`{kind}` actions need the delivery worker (leadrules.sinks.worker), "
                 "which is not installed"
@@ -112,8 +114,8 @@ def crm_properties(model, score, groups, tier, previous_tier) -> dict:
 
 
 def outbox_rows(model, config, table, change, fire_actions: bool) -> list[tuple]:
-    """(sink, kind, payload, idempotency key) of one change: `change` has lead_id, history_id,
-    score, groups, tier, previous_tier, at (ISO text), cause."""
+    """(sink, kind, payload, idempotency key, delay seconds) of one change: `change` has
+    lead_id, history_id, score, groups, tier, previous_tier, at (ISO text), cause."""
     rows = []
     base = {k: change[k] for k in ("lead_id", "score", "groups", "tier", "previous_tier", "at")}
     base["cause"] = change["cause"]
@@ -127,19 +129,24 @@ def outbox_rows(model, config, table, change, fire_actions: bool) -> list[tuple]
             )
             if not fired:
                 continue
+            delay = 0
             for position, action in enumerate(auto.actions):
+                if action.kind == "delay":
+                    delay += int(action.args[0])
+                    continue
                 sink = table.get(action.kind)
                 if sink is None or sink == CRM_WORKFLOW:
                     continue
                 payload = dict(base, on=auto.on, automation_tier=auto.tier)
                 payload["action"] = {"kind": action.kind, "args": list(action.args)}
                 payload["position"] = position
-                rows.append((sink, action.kind, payload))
+                payload["delay_seconds"] = delay
+                rows.append((sink, action.kind, payload, delay))
     for sink in CRM_SINKS:
         if sink in config.sinks:
             props = crm_properties(
                 model, change["score"], change["groups"], change["tier"], change["previous_tier"]
             )
-            rows.append((sink, "crm", dict(base, properties=props)))
+            rows.append((sink, "crm", dict(base, properties=props), 0))
     key = f"{change['lead_id']}:{change['history_id']}"
-    return [(s, k, p, f"{key}:{n}") for n, (s, k, p) in enumerate(rows)]
+    return [(s, k, p, f"{key}:{n}", d) for n, (s, k, p, d) in enumerate(rows)]

@@ -41,8 +41,11 @@ def import_files(service, leads_path: str, events_path: str, options, report) ->
                 for a, v in zip(model.attributes, values, strict=True)
                 if v is not None
             }
-            if tx.lead(lead_id)["attributes"] != attrs:
+            stored = tx.lead(lead_id)
+            if stored["attributes"] != attrs:
                 tx.set_attributes(lead_id, attrs)
+                touched.add(lead_id)
+            elif stored["score"] is None:  # a new lead with no attribute values: score it too
                 touched.add(lead_id)
             counts["leads"] += 1
 

@@ -132,7 +132,7 @@ class Service:
                     }
                     continue
                 targets[n] = tx.alias_of(e.lead_id) or e.lead_id
-            for lead_id in set(targets.values()):
+            for lead_id in sorted(set(targets.values())):  # in key order: no deadlock
                 tx.ensure_lead(lead_id, now)
             tx.lock_leads(set(targets.values()))
             touched: list[str] = []
@@ -277,8 +277,8 @@ class Service:
                     change["rules"] = _rules_fired(model, lead_id, values, events, now)
                     change["model"] = {"name": model.name, "hash": loaded.text_hash}
                 rows = actions.outbox_rows(model, self.config, loaded.runners, change, fire)
-                for sink, kind, payload, key in rows:
-                    tx.add_outbox(lead_id, sink, kind, payload, key, now)
+                for sink, kind, payload, key, delay in rows:
+                    tx.add_outbox(lead_id, sink, kind, payload, key, now, delay)
         return {
             "lead_id": lead_id,
             "score": result.score,

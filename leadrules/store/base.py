@@ -299,7 +299,10 @@ class Tx:
         payload: dict,
         idempotency_key: str,
         now: dt.datetime,
+        delay_seconds: int = 0,
     ) -> bool:
+        """A pending delivery, due now (or `delay_seconds` later: a `delay` action)."""
+        due = now + dt.timedelta(seconds=delay_seconds)
         cur = self.q(
             "INSERT INTO outbox (lead_id, sink, kind, payload, idempotency_key, status, attempts, "
             "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?) "
@@ -310,7 +313,7 @@ class Tx:
                 kind,
                 json.dumps(payload, sort_keys=True),
                 idempotency_key,
-                to_us(now),
+                to_us(due),
                 to_us(now),
             ),
         )

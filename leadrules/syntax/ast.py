@@ -268,10 +268,11 @@ class LeadDecl:
 
 @dataclass(frozen=True)
 class Prop:
-    """`NAME: TYPE` in an event's property list."""
+    """`NAME: TYPE [from "column"]` in an event's property list."""
 
     name: Name
     type: str
+    column: str | None = None
     span: Span = _span_field()
 
 

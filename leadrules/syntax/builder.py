@@ -170,8 +170,8 @@ class Builder:
     def lead_decl(self, pos, name, type_, column, crm=None):
         return ast.LeadDecl(self._name(name), str(type_), column, self._span(pos), crm=crm)
 
-    def prop(self, pos, name, type_):
-        return ast.Prop(self._name(name), str(type_), self._span(pos))
+    def prop(self, pos, name, type_, column=None):
+        return ast.Prop(self._name(name), str(type_), column, self._span(pos))
 
     def prop_list(self, pos, *props):
         return Part(tuple(p for p in props if p is not None), pos)

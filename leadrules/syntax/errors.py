@@ -13,6 +13,7 @@ from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from leadrules import diagnostics as dg
+from leadrules.syntax import slips
 from leadrules.syntax.ast import Span
 
 _TOKEN_WORDS = {
@@ -206,6 +207,11 @@ def unexpected_token(err: UnexpectedToken, path: str, text: str) -> dg.Diagnosti
             help="indent the lines of a block deeper than its header, or write "
             "`CONDITION: POINTS` on one line",
         )
+    lines = text.split("\n")
+    if tok.type not in ("$END", "_NL", "_DEDENT") and 0 < span.line <= len(lines):
+        slip = slips.after_token(tok, expected, lines[span.line - 1], span)
+        if slip is not None:
+            return slip
     if tok.type in ("POINTS", "SIGNED_NUMBER") and "COLON" in expected:
         return dg.make(
             "LR0001",
@@ -249,6 +255,9 @@ def unexpected_characters(err: UnexpectedCharacters, path: str, text: str) -> dg
     ch = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
     span = Span(path, err.line, err.column, err.line, err.column + 1)
     shown = ch if ch.isprintable() else repr(ch)[1:-1]
+    slip = slips.at_character(text, err.pos_in_stream, span) if ch else None
+    if slip is not None:
+        return slip
     if ch in "'`":
         return dg.make(
             "LR0002",

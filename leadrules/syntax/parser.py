@@ -17,7 +17,7 @@ from lark.exceptions import UnexpectedInput
 from lark.indenter import DedentError, Indenter
 
 from leadrules import diagnostics as dg
-from leadrules.syntax import ast, errors, prelex
+from leadrules.syntax import ast, prelex
 from leadrules.syntax.ast import Span
 from leadrules.syntax.builder import BadSyntax, Builder, unescape
 
@@ -129,6 +129,8 @@ def parse_text(
         try:
             stmts, comments = _parse(attempt, path)
         except UnexpectedInput as e:
+            from leadrules.syntax import errors  # only for a syntax error: start-up
+
             diag = errors.to_diagnostic(e, path, attempt)
         except DedentError:
             diag = _dedent_diagnostic(attempt, path)
@@ -154,6 +156,35 @@ def parse_text(
 _NESTING = (ast.Not, ast.Paren, ast.Call, ast.Where)
 
 
+def _children(node) -> tuple:
+    """The sub-conditions of a statement or an expression (leaves have none)."""
+    if isinstance(node, (ast.And, ast.Or)):
+        return node.items
+    if isinstance(node, ast.Not):
+        return (node.operand,)
+    if isinstance(node, ast.Paren):
+        return (node.inner,)
+    if isinstance(node, (ast.Compare, ast.TextOp)):
+        return (node.left, node.right)
+    if isinstance(node, ast.In):
+        return (node.left,)
+    if isinstance(node, ast.IsMissing):
+        return (node.operand,)
+    if isinstance(node, ast.Where):
+        return (node.cond,)
+    if isinstance(node, ast.Call):
+        return (node.arg,)
+    if isinstance(node, (ast.Count, ast.Within, ast.NoWithin, ast.EachRule)):
+        return (node.source,)
+    if isinstance(node, (ast.Rule, ast.SignalDecl)):
+        return (node.cond,)
+    if isinstance(node, ast.Tier):
+        return (node.cond,) if node.cond is not None else ()
+    if isinstance(node, ast.Group):
+        return node.rules
+    return ()
+
+
 def _too_deep(stmts, path: str) -> dg.Diagnostic | None:
     """LR0008 for the first condition nested deeper than `prelex.MAX_NESTING` (`not not ...`).
 
@@ -174,10 +205,7 @@ def _too_deep(stmts, path: str) -> dg.Diagnostic | None:
                     Span(path, span.line, span.col, span.line, span.col + 1),
                     help="split the condition into signals or simpler rules; `not not X` is `X`",
                 )
-        if isinstance(node, (tuple, list)):
-            todo.extend((x, depth) for x in node)
-        elif hasattr(node, "__dataclass_fields__") and not isinstance(node, Span):
-            todo.extend((getattr(node, f), depth) for f in node.__dataclass_fields__ if f != "span")
+        todo.extend((child, depth) for child in _children(node))
     return None
 
 

@@ -130,7 +130,7 @@ def statement(s) -> str:
         crm = f" crm {string(s.crm)}" if s.crm is not None else ""
         return f"lead {s.name.id}: {s.type}{_from(s.column)}{crm}"
     if isinstance(s, ast.EventDecl):
-        props = ", ".join(f"{p.name.id}: {p.type}" for p in s.props)
+        props = ", ".join(f"{p.name.id}: {p.type}{_from(p.column)}" for p in s.props)
         return f"event {s.name.id}" + (f"({props})" if props else "") + _from(s.source)
     if isinstance(s, ast.SignalDecl):
         return f"signal {s.name.id} = {s.event.id} where {expr(s.cond)}"

@@ -223,28 +223,28 @@ def test_an_uncapped_each_with_huge_points_is_lr0306():
 
 def test_a_cap_bounds_an_each_rule():
     text = "event v\nfit:\n  each v: +999999999999999 cap 999999999999999\n"
-    text += "  each v: -999999999 cap 5\ntier t >= 0\ntier u < 0\n"
+    text += "  each v within 30d: -999999999 cap 5\ntier t >= 0\ntier u < 0\n"
     assert codes(text) == []
 
 
 def test_an_uncapped_each_with_modest_points_is_fine():
-    assert (
-        codes("event v\nfit:\n  each v: -1000000000\n  each v: +5\ntier t <= 0\ntier u > 0\n") == []
-    )
+    text = "event v\nfit:\n  each v: -1000000000\n  each v within 1d: +5\n"
+    assert codes(text + "tier t <= 0\ntier u > 0\n") == []
 
 
 BIG = "each v: +4000000000"  # 4e9 x (2^31 - 1) events fits 64 bits; twice that does not
+BIG2 = "each v within 36525d: +4000000000"  # the same reach, another rule
 
 
 def test_a_group_summing_past_64_bits_is_lr0306():
-    result = check("t.lrules", f"event v\nfit:\n  {BIG}\n  {BIG}\ntier t >= 0\n")
+    result = check("t.lrules", f"event v\nfit:\n  {BIG}\n  {BIG2}\ntier t >= 0\n")
     assert [d.code for d in result.diagnostics] == ["LR0306"]
     assert "group `fit`" in result.diagnostics[0].message
 
 
 def test_negative_points_count_too():
-    neg = BIG.replace("+", "-")
-    assert codes(f"event v\nfit cap 10:\n  {neg}\n  {neg}\ntier t <= 10\n") == ["LR0306"]
+    neg, neg2 = BIG.replace("+", "-"), BIG2.replace("+", "-")
+    assert codes(f"event v\nfit cap 10:\n  {neg}\n  {neg2}\ntier t <= 10\n") == ["LR0306"]
 
 
 def test_the_total_over_groups_past_64_bits_is_lr0306():

@@ -221,9 +221,37 @@ async def test_imports_are_followed(client, workspace):
     ]  # the syntax error is the import's:
     lib_diags = await wait_diagnostics(client, lib.as_uri())
     assert [(d.code, d.range.start.line) for d in lib_diags] == [("LR0001", 1)]
+    # the imported file fixed on disk: the editor's file watcher says so, the importer is checked
+    lib.write_text("lead size: number\n", encoding="utf-8")
+    client.diagnostics.pop(uri, None)
+    client.workspace_did_change_watched_files(
+        t.DidChangeWatchedFilesParams(
+            changes=[t.FileEvent(uri=lib.as_uri(), type=t.FileChangeType.Changed)]
+        )
+    )
+    assert [d.code for d in await wait_diagnostics(client, uri)] == ["LR0401"]
+    assert list(client.diagnostics[lib.as_uri()]) == []
+    lib.write_text("lead size: number\nlead other number\n", encoding="utf-8")
+    await change(client, uri, None, text + "\n")
+    assert [d.code for d in client.diagnostics[lib.as_uri()]] == ["LR0001"]
     close(client, uri)
     await asyncio.sleep(0.1)
     assert list(client.diagnostics[lib.as_uri()]) == []  # cleared with the file that imported it
+
+
+async def test_an_untitled_buffer_gets_its_diagnostics(client):
+    uri = "untitled:Untitled-1"
+    _versions[uri] = 1
+    client.text_document_did_open(
+        t.DidOpenTextDocumentParams(
+            text_document=t.TextDocumentItem(
+                uri=uri, language_id="lrules", version=1, text="lead a: number\nfit:\n  b > 1: +1\n"
+            )
+        )
+    )
+    diags = await wait_diagnostics(client, uri)
+    assert [(d.code, d.range.start.line) for d in diags] == [("LR0101", 2)]
+    close(client, uri)
 
 
 # ---- hover ---------------------------------------------------------------------

@@ -15,7 +15,7 @@ from serve.batch import batch_scores
 from sql.gen import AS_OF, datasets, models
 
 SETTINGS = settings(
-    max_examples=12,
+    max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

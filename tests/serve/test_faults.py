@@ -135,7 +135,7 @@ def test_sigkill_at_random_moments_loses_and_doubles_nothing(serve_factory, db_u
     for t in threads:
         t.start()
     try:
-        for _ in range(4):
+        for _ in range(3):
             server = serve_factory(B2B, db_url).start()
             load.target = server.url
             time.sleep(rng.uniform(0.4, 1.5))

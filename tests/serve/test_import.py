@@ -42,6 +42,7 @@ def test_import_is_idempotent_and_gives_the_batch_scores(db_url, tmp_path):
     files = (str(DATA / "leads.csv"), str(DATA / "events.csv"))
     in_file = {r.lead_id for r in run(model, *files, leads["1"]["as_of"], "python")}
     assert in_file < set(leads)  # plus a lead known only by its events
+    assert all(lead["score"] is not None for lead in leads.values())  # lead 10: no values
     for lead_id in in_file:
         lead = leads[lead_id]
         got = {x.lead_id: x for x in run(model, *files, lead["as_of"], "python")}[lead_id]

@@ -16,7 +16,7 @@ import leadrules
 from leadrules.engine.live import LivePlan
 from leadrules.engine.python import _typed_events, _typed_leads, score
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def load(text: str):
@@ -54,7 +54,7 @@ def test_live_equals_reference(text, data, shift):
 
 
 @SETTINGS
-@given(models(), datasets(), st.integers(1, 40))
+@given(models(), datasets(), st.integers(1, 20))
 def test_next_change_is_never_late(text, data, steps):
     """Walk time forward by next_change: just before each, the score equals the score at the
     start of the step (nothing changed in between without being announced)."""

@@ -50,6 +50,12 @@ def test_transitions_write_their_actions_and_crm_updates(db_url, monkeypatch):
     }
     assert len({r["idempotency_key"] for r in rows}) == 4
     assert all(r["status"] == "pending" and r["attempts"] == 0 for r in rows)
+    # `delay 1h` puts the task after it an hour later; the delay itself is no row
+    assert [r["next_attempt_at"] - T0 for r in rows] == [dt.timedelta(0)] * 2 + [
+        dt.timedelta(hours=1),
+        dt.timedelta(0),
+    ]
+    assert rows[2]["payload"]["delay_seconds"] == 3600
     # `notify` runs in the CRM's own workflow: nothing queued on exit; a model change fires
     # no actions (without --fire-on-model-change), but the CRM still hears of the new score
     s.swap_model(s.model, {"x": "changed"})

@@ -108,6 +108,8 @@ class QueryBuilder:
         lead_cols = [("lead_id", f"l.{sql.ident('lead_id')}")]
         for a in attrs:
             col = f"l.{sql.ident(a.column)}"
+            if a.type == "time":
+                col = sql.time_value(col)
             lead_cols.append(
                 (attr_alias[a.name], sql.empty_to_null(col) if a.type == "text" else col)
             )
@@ -142,19 +144,20 @@ class QueryBuilder:
         cols = [
             ("lead_id", f"e.{sql.ident('lead_id')}"),
             ("event", f"e.{sql.ident('event')}"),
-            ("occurred_at", f"e.{sql.ident('occurred_at')}"),
+            ("occurred_at", sql.time_value(f"e.{sql.ident('occurred_at')}")),
         ]
         for name, typ, alias in self.props():
             if self.properties_column:
                 expr = sql.json_prop(f"e.{sql.ident(self.properties_column)}", name, typ)
             else:
                 expr = f"e.{sql.ident(name)}"
+                expr = sql.time_value(expr) if typ == "time" else expr
             cols.append((alias, sql.empty_to_null(expr) if typ == "text" else expr))
         names = ", ".join(sql.string(s) for s in sources)
         return _select(
             cols,
             f"{self.relation('events')} AS e",
-            f"WHERE e.{sql.ident('occurred_at')} <= {self.as_of}",
+            f"WHERE {sql.time_value('e.' + sql.ident('occurred_at'))} <= {self.as_of}",
             f"  AND e.{sql.ident('event')} IN ({names})",
             pad=pad,
         )

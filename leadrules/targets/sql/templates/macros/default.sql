@@ -6,6 +6,8 @@
 {% macro boolean(value) %}{{ 'TRUE' if value else 'FALSE' }}{% endmacro %}
 {% macro timestamp(text) %}TIMESTAMP '{{ text }}'{% endmacro %}
 {% macro type_name(type) %}{{ {'number': 'DOUBLE PRECISION', 'text': 'VARCHAR', 'bool': 'BOOLEAN', 'time': 'TIMESTAMP'}[type] }}{% endmacro %}
+{#- a time column as the dialect compares it (the column's own value by default) -#}
+{% macro time_value(x) %}{{ x }}{% endmacro %}
 {% macro cast(expr, type) %}CAST({{ expr }} AS {{ sql.type_name(type) }}){% endmacro %}
 
 {#- ---- time ---- -#}

@@ -1,0 +1,195 @@
+"""Benchmark: `leadrules serve` over HTTP on 127.0.0.1, load generator included (same machine).
+
+    .venv/bin/python bench/bench_serve_http.py [--db sqlite|postgres-URL] [--requests 3000]
+
+1. Single-event POSTs at concurrency 16: requests/s and p50/p99 latency, against a floor
+   measured in the same run: a minimal Starlette app on the same uvicorn that only inserts the
+   same row into the same kind of store (goal: at least half the floor's throughput, p99 ≤ 50 ms).
+2. Batches of 500 events: events/s (goal ≥ 20,000/s on SQLite).
+3. Event-to-new-tier latency at a steady 500 events/s: p50/p99 of the time from sending an
+   event to holding the answer with the lead's new tier (goal p99 ≤ 50 ms).
+
+Each phase uses fresh lead ids (a lead gets 1 to 10 events, like live traffic).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "examples" / "b2b_saas.lrules"
+TOKEN = "bench-token"
+READY = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
+
+FLOOR = """
+import json, sys, datetime as dt, uvicorn
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from starlette.concurrency import run_in_threadpool
+from leadrules.store import open_store
+store = open_store(sys.argv[1])
+def insert(e):
+    now = dt.datetime.now(dt.timezone.utc)
+    with store.transaction() as tx:
+        tx.ensure_lead(e["lead_id"], now)
+        tx.insert_event(e.get("id"), e["lead_id"], e["event"], now, e.get("properties", {}), now)
+async def events(request):
+    body = json.loads(await request.body())
+    await run_in_threadpool(insert, body)
+    return JSONResponse({"results": [{"index": 0, "status": "accepted"}]})
+app = Starlette(routes=[Route("/v1/events", events, methods=["POST"])])
+class S(uvicorn.Server):
+    async def startup(self, sockets=None):
+        await super().startup(sockets)
+        port = self.servers[0].sockets[0].getsockname()[1]
+        print(f"floor: listening on http://127.0.0.1:{port}", file=sys.stderr, flush=True)
+S(uvicorn.Config(app, host="127.0.0.1", port=0, access_log=False, log_level="warning")).run()
+"""
+
+
+def start(cmd: list[str]) -> tuple[subprocess.Popen, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LEADRULES_TOKENS": TOKEN}
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
+    for line in proc.stderr:
+        m = READY.search(line)
+        if m:
+            return proc, f"http://127.0.0.1:{m.group(1)}"
+    raise RuntimeError("server did not start")
+
+
+def db_url(kind: str, folder: str, name: str) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{folder}/{name}.db"
+    import psycopg
+
+    with psycopg.connect(kind, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS bench_{name}")
+        conn.execute(f"CREATE DATABASE bench_{name}")
+    return re.sub(r"/[^/?]*(\?|$)", rf"/bench_{name}\1", kind, count=1)
+
+
+def event(n: int, prefix: str) -> dict:
+    return {
+        "id": f"{prefix}{n}",
+        "lead_id": f"{prefix}{n // 5}",
+        "event": "page_view",
+        "properties": {"url": "/pricing" if n % 3 else "/blog"},
+    }
+
+
+async def closed_loop(url: str, bodies: list, concurrency: int) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    queue = list(reversed(bodies))
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=60) as c:
+
+        async def worker():
+            while queue:
+                body = queue.pop()
+                t = time.perf_counter()
+                r = await c.post("/v1/events", json=body)
+                latencies.append(time.perf_counter() - t)
+                assert r.status_code == 200, r.text
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return time.perf_counter() - t0, latencies
+
+
+async def open_loop(url: str, bodies: list, rate: float) -> list[float]:
+    latencies: list[float] = []
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as c:
+
+        async def one(body):
+            t = time.perf_counter()
+            r = await c.post("/v1/events", json=body)
+            assert r.status_code == 200 and r.json()["leads"][0]["tier"]
+            latencies.append(time.perf_counter() - t)
+
+        tasks = []
+        t0 = time.perf_counter()
+        for i, body in enumerate(bodies):
+            delay = t0 + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(body)))
+        await asyncio.gather(*tasks)
+    return latencies
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] * 1000
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", default="sqlite", help="sqlite, or a postgresql:// server URL")
+    ap.add_argument("--requests", type=int, default=3000)
+    ap.add_argument("--batches", type=int, default=20)
+    ap.add_argument("--rate-seconds", type=float, default=6.0)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        floor_proc, floor_url = start([sys.executable, "-c", FLOOR, db_url(args.db, tmp, "floor")])
+        serve_proc, serve_url = start(
+            [
+                sys.executable,
+                "-m",
+                "leadrules.cli",
+                "serve",
+                str(RULES),
+                "--port",
+                "0",
+                "--db",
+                db_url(args.db, tmp, "serve"),
+            ]
+        )
+        try:
+            singles = [event(i, "f") for i in range(args.requests)]
+            floor_s, floor_lat = asyncio.run(closed_loop(floor_url, singles, 16))
+            singles = [event(i, "s") for i in range(args.requests)]
+            serve_s, serve_lat = asyncio.run(closed_loop(serve_url, singles, 16))
+            floor_rps, serve_rps = args.requests / floor_s, args.requests / serve_s
+            print(f"single events, concurrency 16, {args.requests} requests ({args.db}):")
+            print(
+                f"  floor  {floor_rps:7.0f} req/s  p50 {pct(floor_lat, 0.5):6.1f} ms"
+                f"  p99 {pct(floor_lat, 0.99):6.1f} ms"
+            )
+            print(
+                f"  serve  {serve_rps:7.0f} req/s  p50 {pct(serve_lat, 0.5):6.1f} ms"
+                f"  p99 {pct(serve_lat, 0.99):6.1f} ms  ({serve_rps / floor_rps:.2f}x floor)"
+            )
+            batches = [[event(b * 500 + i, "b") for i in range(500)] for b in range(args.batches)]
+            batch_s, batch_lat = asyncio.run(closed_loop(serve_url, batches, 2))
+            print(
+                f"batches of 500, concurrency 2: {args.batches * 500 / batch_s:8.0f} events/s"
+                f"  (p99 {pct(batch_lat, 0.99):.0f} ms per batch)"
+            )
+            n = int(500 * args.rate_seconds)
+            steady = [event(i, "r") for i in range(n)]
+            lat = asyncio.run(open_loop(serve_url, steady, 500))
+            print(
+                f"event to new tier at 500 events/s ({n} events): p50 {pct(lat, 0.5):.1f} ms"
+                f"  p99 {pct(lat, 0.99):.1f} ms"
+            )
+        finally:
+            for proc in (floor_proc, serve_proc):
+                proc.terminate()
+                proc.wait(20)
+
+
+if __name__ == "__main__":
+    main()

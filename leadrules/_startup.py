@@ -1,0 +1,178 @@
+"""Start-up work done once and then kept: `leadrules check` should start about as fast as Python.
+
+Costs of importing leadrules that the code itself does not need to pay on every run:
+
+- `dataclass` writes the methods of each class (`__init__`, `__eq__`, `__hash__`, ...) as source
+  text and compiles it: about 350 compilations for the AST and the Model, half of their import
+  time. The compiled code objects are kept, keyed by that exact text, in
+  `$XDG_CACHE_HOME/leadrules/dataclasses-<python>/<module>.marshal` (a per-user folder, mode
+  0700; a file must be the user's own to be read). The classes and their methods are exactly
+  those `dataclass` builds: the same text, compiled once. A miss compiles as usual and the
+  module's file is rewritten at exit.
+- `dataclass` writes a docstring for a class that has none with `inspect.signature`; for the
+  package's classes it is written from the fields instead.
+- Lark imports `interegular` at import time, to validate terminals when it builds a parser;
+  with the parser tables loaded from Lark's cache it never uses it. It is imported on first use.
+
+Deleting the cache is always safe; where it cannot be read or written, nothing is cached.
+`LEADRULES_NO_STARTUP_CACHE=1` turns both off.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+_state: dict = {}
+
+
+def _cache_folder() -> str | None:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "leadrules", f"dataclasses-{sys.implementation.cache_tag}")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
+def _load(path: str) -> dict:
+    import marshal
+
+    try:
+        with open(path, "rb") as f:
+            if hasattr(os, "getuid") and os.fstat(f.fileno()).st_uid != os.getuid():
+                return {}
+            data = marshal.loads(f.read())  # one read: marshal.load(f) reads piece by piece
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _file(module: str) -> str:
+    return os.path.join(_state["folder"], f"{module}.marshal")
+
+
+def _codes(module: str) -> dict:
+    """The kept code of one module's classes (a file per module: a run reads only the files of
+    the modules it imports)."""
+    codes = _state["codes"].get(module)
+    if codes is None:
+        codes = _state["codes"][module] = _load(_file(module))
+    return codes
+
+
+def _save() -> None:
+    import marshal
+
+    for module, new in _state.get("new", {}).items():
+        path = _file(module)
+        data = {**_load(path), **_state["codes"].get(module, {}), **new}
+        tmp = f"{path}.{os.getpid()}.tmp"
+        try:
+            with open(tmp, "wb") as f:
+                f.write(marshal.dumps(data))
+            os.replace(tmp, path)
+        except (OSError, ValueError):
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _cached_exec(source, globals=None, locals=None):
+    """`exec` as `dataclasses` calls it, with the compiled code of each text kept (for the
+    package's own classes only)."""
+    module = str((globals or {}).get("__name__"))
+    if not isinstance(source, str) or not module.startswith("leadrules"):
+        return exec(source, globals, locals)
+    code = _codes(module).get(source)
+    if code is None:
+        code = compile(source, "<string>", "exec")
+        _state["new"].setdefault(module, {})[source] = code
+    return exec(code, globals, locals)
+
+
+def install() -> None:
+    """Called once, by `leadrules/__init__.py`, before any class of the package is defined."""
+    if _state or os.environ.get("LEADRULES_NO_STARTUP_CACHE") == "1":
+        return
+    _state["new"] = {}
+    _lazy("interegular")
+    folder = _cache_folder()
+    if folder is None:
+        return
+    import atexit
+    import dataclasses
+
+    if getattr(dataclasses, "exec", exec) is not exec:  # someone else patched it: leave it
+        return
+    _state["folder"] = folder
+    _state["codes"] = {}
+    dataclasses.exec = _cached_exec
+    dataclasses.inspect = _Inspect(dataclasses.inspect)
+    atexit.register(_save)
+
+
+class _Inspect:
+    """`inspect` as `dataclasses` uses it: to write the docstring of a class that has none as
+    `Name(field: type, ...)`. For the package's classes that text is built from the fields,
+    without `inspect.signature` (and without importing `inspect`)."""
+
+    def __init__(self, real):
+        self._real = real
+
+    def signature(self, cls):
+        fields = getattr(cls, "__dataclass_fields__", None)
+        if fields is None or not str(getattr(cls, "__module__", "")).startswith("leadrules"):
+            return self._real.signature(cls)
+        return _Signature(fields)
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+class _Signature:
+    def __init__(self, fields):
+        self.fields = fields
+
+    def __str__(self) -> str:
+        parts = []
+        for f in self.fields.values():
+            if not f.init:
+                continue
+            typ = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", f.type)
+            text = f"{f.name}: {typ}"
+            if f.default is not _MISSING():
+                text += f" = {f.default!r}"
+            elif f.default_factory is not _MISSING():
+                text += " = <factory>"
+            parts.append(text)
+        return f"({', '.join(parts)})"
+
+
+def _MISSING():
+    import dataclasses
+
+    return dataclasses.MISSING
+
+
+def _lazy(name: str) -> None:
+    """Import `name` on the first access to one of its attributes: until then `sys.modules`
+    holds a stand-in whose module `__getattr__` (PEP 562) imports the real module and answers
+    from it. (importlib's LazyLoader does not do here: `import` itself reads `__spec__`.)"""
+    if name in sys.modules:
+        return
+    stand_in = type(sys)(name)
+
+    def __getattr__(attr: str):
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        import importlib
+
+        real = importlib.import_module(name)
+        stand_in.__dict__.update(real.__dict__)  # later accesses are direct
+        return getattr(real, attr)
+
+    stand_in.__getattr__ = __getattr__
+    sys.modules[name] = stand_in

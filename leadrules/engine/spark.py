@@ -1,0 +1,407 @@
+"""`--engine spark`: the compiled Spark SQL, run by Spark over CSV, JSON Lines or Parquet.
+
+For data that lives where Spark reads it. The session is local (`local[*]`) unless
+`--spark-master URL` names a cluster (`spark://...`, `yarn`, `k8s://...`) or a Spark Connect
+server (`sc://...`), or `SPARK_REMOTE` names a Spark Connect server. Paths with a scheme
+(`s3a://`, `hdfs://`, `file://`) go to Spark as they are; a plain path is made absolute.
+
+1. Spark reads each file: CSV and JSON Lines with every column as text, Parquet as stored.
+2. The cells are typed in Spark SQL by the rules of the file readers (docs/semantics.md, "Input
+   values"), and a validation pass counts, per event type, the rows with a problem (a missing
+   key, type or time; a number, bool, time or JSON object that does not read; a duplicate lead)
+   and what the interpreter notes on stderr (events of unknown leads, undeclared types, events
+   after the as-of).
+3. The views of the SQL target, compiled for Spark with the as-of baked in, score every lead.
+
+When the validation pass finds a problem, Spark has found that something is wrong but not
+where: the run goes to the reference interpreter's file readers, which report the first bad
+row with its file and line (or, with `--skip-bad-rows`, report each one and score the rest), so
+a bad file fails with the same message as on the other engines. That needs the files on this
+machine; a remote file with a problem fails with the count of bad rows Spark found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Collection
+from types import SimpleNamespace
+
+from leadrules import model as m
+from leadrules.data import DataError, data_format
+from leadrules.engine import DataOptions, LeadResult
+
+Report = Callable[[str], None]
+SPACE = "' \\t\\n\\r\\u000B\\u000C'"  # Spark has no \\f escape
+NUMBER = r"^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?$"
+# the ISO-8601 forms Spark reads as the file readers do; other forms go to the interpreter
+ISO = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,6})?)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?$"  # noqa: E501
+INVALID = "`leadrules: invalid row`"  # a flag column no attribute can be named
+CORRUPT = "_leadrules_corrupt_row"
+KEY = "`leadrules: known key`"
+
+
+class Problem(Exception):
+    """The data needs the interpreter's readers: they word the error or skip the rows."""
+
+
+def run_files(
+    model: m.Model,
+    leads_path: str,
+    events_path: str,
+    as_of: dt.datetime,
+    options: DataOptions | None = None,
+    explain: bool = False,
+    report: Report | None = None,
+    master: str | None = None,
+    **_ignored,
+) -> list[LeadResult]:
+    options = options or DataOptions()
+    report = report or _stderr
+    if not explain:  # explanations are the interpreter's
+        spark = session(master)
+        from pyspark.errors import PySparkException
+
+        try:
+            return run_spark(spark, model, leads_path, events_path, as_of, options, report)
+        except (Problem, PySparkException) as problem:  # a file Spark cannot read: the same
+            if not all(_local(p) for p in (leads_path, events_path)):
+                message = str(problem).splitlines()[0]
+                raise DataError(leads_path, None, f"Spark found bad rows: {message}") from None
+    from leadrules.engine.python import run_files as python_run
+
+    return python_run(
+        model, leads_path, events_path, as_of, options, explain=explain, report=report
+    )
+
+
+def session(master: str | None = None):
+    """The Spark session: Spark Connect for `sc://` (or `SPARK_REMOTE`), else a master URL
+    (default `local[*]`). The session time zone is UTC: text times without a zone are UTC."""
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName("leadrules")
+    remote = master if master and master.startswith("sc://") else None
+    if remote is None and not master:
+        remote = os.environ.get("SPARK_REMOTE")
+    if remote:
+        builder = builder.remote(remote)
+    else:
+        builder = (
+            builder.master(master or "local[*]")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.catalogImplementation", "in-memory")
+            .config("spark.log.level", "ERROR")
+        )
+        if (master or "local").startswith("local"):
+            builder = builder.config("spark.driver.host", "127.0.0.1").config(
+                "spark.driver.bindAddress", "127.0.0.1"
+            )
+    spark = builder.getOrCreate()
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    spark.conf.set("spark.sql.caseSensitive", "true")  # `Email` and `email` are two columns
+    return spark
+
+
+def run_spark(spark, model, leads_path, events_path, as_of, options, report) -> list[LeadResult]:
+    """Spark alone: raises `Problem` where `run_files` hands over to the interpreter."""
+    from leadrules.targets import Options
+    from leadrules.targets.sql import queries
+
+    tag = f"leadrules_{os.getpid()}_{id(model):x}"
+    names = {"leads": f"{tag}_leads", "events": f"{tag}_events", "points": f"{tag}_points"}
+    try:
+        notes = prepare(spark, model, leads_path, events_path, as_of, options, names)
+        q = queries(model, Options(dialect="spark", as_of=as_of), relation=names.__getitem__)
+        spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW {names['points']} AS {q.points}")
+        rows = [tuple(row) for row in spark.sql(q.scores).collect()]
+    finally:  # a long-lived session (Spark Connect) keeps nothing of this run
+        for view in (*names.values(), f"{tag}_lsrc", f"{tag}_esrc"):
+            spark.catalog.dropTempView(view)
+    for note in notes:
+        report(note)
+    n = len(model.groups)
+    return [
+        LeadResult(
+            row[0],
+            tuple(zip(model.group_names, (int(v) for v in row[1 : n + 1]), strict=True)),
+            int(row[n + 1]),
+            row[n + 2],
+        )
+        for row in rows
+    ]
+
+
+def prepare(spark, model, leads_path, events_path, as_of, options, names) -> list[str]:
+    """The typed, validated and cached views `names["leads"]` and `names["events"]`; the
+    interpreter's notes."""
+    tag = names["leads"].removesuffix("_leads")
+    leads = open_source(spark, leads_path, _lead_columns(model, options), f"{tag}_lsrc")
+    events = open_source(spark, events_path, _event_columns(model, options), f"{tag}_esrc")
+    _leads_view(spark, model, leads, options, names["leads"])
+    return _events_view(spark, model, events, as_of, options, leads_path, names)
+
+
+# ---- reading files, typed by the declarations ---------------------------------------------
+
+
+class Source:
+    """A file as a temporary view with one text (or Parquet-typed) column per wanted column
+    present, named c0, c1..."""
+
+    def __init__(self, path, view, columns: dict[str, str], kinds: dict[str, str], corrupt=None):
+        self.path = path
+        self.corrupt = corrupt  # the column holding a row Spark could not split, if any
+        self.view = view
+        self.columns = columns  # file column -> its name in the view
+        self.kinds = kinds  # view column -> Spark type name (Parquet), or "string"
+
+    def require(self, column: str, needed_by: str, hint: str = "") -> str:
+        if column in self.columns:
+            return self.columns[column]
+        raise DataError(self.path, None, f"no column `{column}`, needed by {needed_by}{hint}")
+
+
+def open_source(spark, path: str, wanted: dict[str, str], view: str) -> Source:
+    from pyspark.sql import types as T
+
+    fmt = data_format(path)
+    uri = _uri(path)
+    if fmt == "csv":
+        header = _csv_header(spark, path, uri)
+        cols: dict[str, str] = {}
+        for i, column in enumerate(header):
+            cols.setdefault(column, f"c{i}")
+        fields = [T.StructField(f"c{i}", T.StringType()) for i in range(len(header))]
+        schema = T.StructType([*fields, T.StructField(CORRUPT, T.StringType())])
+        frame = spark.read.csv(
+            uri,
+            schema=schema,
+            header=True,
+            enforceSchema=True,
+            sep=",",
+            quote='"',
+            escape='"',
+            multiLine=True,  # a quoted cell may hold a newline, as in the file readers
+            mode="PERMISSIVE",  # a row with too few or too many cells: its text in CORRUPT
+            columnNameOfCorruptRecord=CORRUPT,
+            encoding="UTF-8",
+        )
+        keep = list(dict.fromkeys(cols.values()))
+        frame.select(*keep, CORRUPT).createOrReplaceTempView(view)
+        return Source(path, view, cols, dict.fromkeys(keep, "string"), CORRUPT)
+    if fmt == "jsonl":
+        fields = [T.StructField(c, T.StringType()) for c in wanted]
+        schema = T.StructType([*fields, T.StructField(CORRUPT, T.StringType())])
+        frame = spark.read.json(
+            uri, schema=schema, mode="PERMISSIVE", columnNameOfCorruptRecord=CORRUPT
+        )
+        cols = {c: f"c{i}" for i, c in enumerate(wanted)}
+        frame = frame.select(*(frame[c].alias(cols[c]) for c in wanted), frame[CORRUPT])
+        frame.createOrReplaceTempView(view)
+        return Source(path, view, cols, dict.fromkeys(cols.values(), "string"), CORRUPT)
+    frame = spark.read.parquet(uri)
+    present = {f.name: f.dataType.typeName() for f in frame.schema.fields}
+    cols = {c: f"c{i}" for i, c in enumerate(wanted) if c in present}
+    frame = frame.select(*(frame[c].alias(a) for c, a in cols.items()))
+    frame.createOrReplaceTempView(view)
+    return Source(path, view, cols, {a: present[c] for c, a in cols.items()})
+
+
+def _csv_header(spark, path: str, uri: str) -> list[str]:
+    import csv
+
+    if _local(path):
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as f:
+                header = next(csv.reader(f), None)
+        except (OSError, UnicodeDecodeError, csv.Error) as e:
+            raise Problem(str(e)) from None
+    else:
+        first = spark.read.text(uri).first()
+        header = next(csv.reader([first[0].lstrip("\ufeff")]), None) if first else None
+    if header is None:
+        raise Problem(f"{path}: empty")
+    return [h.strip() for h in header]
+
+
+def typed(v: str, typ: str, kind: str = "string") -> str:
+    """SQL typing the cell `v` as the file readers do (NULL where missing or where `bad`)."""
+    if typ == "text":
+        return f"NULLIF(CAST({v} AS STRING), '')"
+    if typ == "time" and kind in ("timestamp", "timestamp_ntz", "date"):
+        return f"CAST({v} AS TIMESTAMP)"  # the session zone is UTC: an NTZ time is UTC
+    t = f"TRIM(BOTH {SPACE} FROM CAST({v} AS STRING))"
+    if typ == "number":
+        return f"CASE WHEN {t} RLIKE '{NUMBER}' THEN CAST({t} AS DOUBLE) END"
+    if typ == "bool":
+        return (
+            f"CASE WHEN LOWER({t}) IN ('true', 'yes', '1') THEN TRUE "
+            f"WHEN LOWER({t}) IN ('false', 'no', '0') THEN FALSE END"
+        )
+    return f"CASE WHEN {t} RLIKE '{ISO}' THEN TRY_CAST({t} AS TIMESTAMP) END"
+
+
+def bad(v: str, typ: str, kind: str = "string") -> str:
+    """SQL true when the cell `v` is present but not a value of the type."""
+    if typ == "text" or (typ == "time" and kind in ("timestamp", "timestamp_ntz", "date")):
+        return "FALSE"
+    t = f"TRIM(BOTH {SPACE} FROM CAST({v} AS STRING))"
+    present = f"{v} IS NOT NULL AND {t} <> ''"
+    return f"({present} AND {typed(v, typ, kind)} IS NULL)"
+
+
+# ---- the typed views and the validation pass --------------------------------------------
+
+
+def _leads_view(spark, model: m.Model, src: Source, options: DataOptions, name: str) -> None:
+    from leadrules.data.leads import declaration
+
+    key = src.require(options.lead_key, "the lead key", " (choose another with --lead-key)")
+    cols = {}
+    for a in model.attributes:
+        cols.setdefault(a.column, (src.require(a.column, declaration(a)), a.type))
+    select = [f"{typed(key, 'text', src.kinds[key])} AS lead_id"]
+    select += [f"{typed(v, t, src.kinds[v])} AS {_ident(c)}" for c, (v, t) in cols.items()]
+    flags = [bad(v, t, src.kinds[v]) for v, t in cols.values() if t != "text"]
+    if src.corrupt:
+        flags.append(f"{src.corrupt} IS NOT NULL")
+    invalid = " OR ".join(["lead_id IS NULL", *flags])
+    spark.sql(
+        f"CREATE OR REPLACE TEMPORARY VIEW {name} AS SELECT {', '.join(select)}, "
+        f"({invalid}) AS {INVALID} FROM {src.view}"
+    ).collect()
+    spark.catalog.cacheTable(name)
+    n_bad, n_dup = spark.sql(
+        f"SELECT COUNT_IF({INVALID}), COUNT(*) - COUNT(DISTINCT lead_id) FROM {name}"
+    ).first()
+    if n_bad or n_dup:
+        raise Problem(f"{src.path}: {n_bad + n_dup} bad or duplicate rows")
+
+
+def _lead_columns(model: m.Model, options: DataOptions) -> dict[str, str]:
+    wanted = {options.lead_key: "text"}
+    for a in model.attributes:
+        wanted.setdefault(a.column, a.type)
+    return wanted
+
+
+def _event_columns(model: m.Model, options: DataOptions) -> dict[str, str]:
+    wanted = {options.lead_key: "text", options.event_column: "text", options.time_column: "time"}
+    if options.properties_column:
+        wanted.setdefault(options.properties_column, "text")
+        return wanted
+    for e in model.events:
+        for p in e.props:
+            wanted.setdefault(p.name, p.type)
+    return wanted
+
+
+def _events_view(spark, model, src: Source, as_of, options, leads_path, names) -> list[str]:
+    from leadrules.data.events import event_declaration
+    from leadrules.engine.python import notes
+    from leadrules.targets.sql.exprs import timestamp_text
+
+    key = src.require(options.lead_key, "the lead key", " (choose another with --lead-key)")
+    kind = src.require(
+        options.event_column, "the event type", " (choose another with --event-column)"
+    )
+    time = src.require(
+        options.time_column, "the event time", " (choose another with --time-column)"
+    )
+    blob = options.properties_column and src.require(
+        options.properties_column, "--properties-column"
+    )
+    props: dict[str, tuple[str, str, str, list[str]]] = {}  # name -> (SQL, kind, type, owners)
+    for event in model.events:
+        for p in event.props:
+            if blob:
+                path = "$['" + p.name.replace("\\", "\\\\").replace("'", "\\'") + "']"
+                text = f"GET_JSON_OBJECT({blob}, {_string(path)})"
+                cell_kind = "string"
+            else:
+                text = src.require(p.name, f"the property `{p.name}` of {event_declaration(event)}")
+                cell_kind = src.kinds[text]
+            props.setdefault(p.name, (text, cell_kind, p.type, []))[3].append(event.source)
+
+    declared = {e.source for e in model.events}
+    cols = [
+        f"{typed(key, 'text', src.kinds[key])} AS lead_id",
+        f"CAST({kind} AS STRING) AS event",
+        f"{typed(time, 'time', src.kinds[time])} AS occurred_at",
+    ]
+    problems: list[tuple[str, Collection[str] | None]] = [
+        ("lead_id IS NULL", None),
+        ("occurred_at IS NULL", declared),
+    ]
+    raw = []
+    for name, (sql, cell_kind, t, owners) in props.items():
+        cols.append(f"{typed(sql, t, cell_kind)} AS {_ident(name)}")
+        if t != "text":
+            raw.append(f"{bad(sql, t, cell_kind)} AS {_ident('bad_' + name)}")
+            problems.append((_ident("bad_" + name), set(owners)))
+    if blob:  # a properties cell that is not a JSON object
+        raw.append(
+            f"({blob} IS NOT NULL AND TRIM(BOTH {SPACE} FROM {blob}) <> '' AND "
+            f"JSON_OBJECT_KEYS({blob}) IS NULL) AS bad_json"
+        )
+        problems.insert(0, ("bad_json", {e.source for e in model.events if e.props}))
+    if src.corrupt:
+        raw.append(f"{src.corrupt} IS NOT NULL AS bad_row")
+        problems.insert(0, ("bad_row", None))
+    spark.sql(
+        f"CREATE OR REPLACE TEMPORARY VIEW {names['events']} AS "
+        f"SELECT {', '.join(cols + raw)} FROM {src.view}"
+    )
+    spark.catalog.cacheTable(names["events"])
+    as_of_sql = f"TIMESTAMP '{timestamp_text(as_of)}Z'"
+    flags = ", ".join(f"({sql}) AS p{i}" for i, (sql, _kinds) in enumerate(problems))
+    counts = ", ".join(f"COUNT_IF(p{i})" for i in range(len(problems)))
+    groups = spark.sql(
+        f"SELECT event, COUNT(*), COUNT_IF(NOT known), "
+        f"COUNT_IF(known AND occurred_at > {as_of_sql}), {counts} "
+        f"FROM (SELECT event, occurred_at, known, {flags} FROM (SELECT e.*, "
+        f"k.{KEY} IS NOT NULL AS known FROM {names['events']} AS e LEFT JOIN "
+        f"(SELECT DISTINCT lead_id AS {KEY} FROM {names['leads']}) AS k "
+        f"ON e.lead_id = k.{KEY})) GROUP BY event"
+    ).collect()
+    unknown = after = 0
+    ignored: Counter[str] = Counter()
+    for event, rows, n_unknown, n_after, *n_problems in groups:
+        if not event or any(
+            n and (kinds is None or event in kinds)
+            for n, (_sql, kinds) in zip(n_problems, problems, strict=True)
+        ):
+            raise Problem(f"{src.path}: bad rows")
+        if event in declared:
+            unknown += n_unknown
+            after += n_after
+        else:
+            ignored[event] = rows
+    return notes(SimpleNamespace(unknown_leads=unknown, after_as_of=after), ignored, leads_path)
+
+
+# ---- helpers -----------------------------------------------------------------------------
+
+
+def _local(path: str) -> bool:
+    return "://" not in path or path.startswith("file://")
+
+
+def _uri(path: str) -> str:
+    return path if "://" in path else os.path.abspath(path)
+
+
+def _ident(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _string(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr)

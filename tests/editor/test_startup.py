@@ -1,0 +1,72 @@
+"""The start-up cache (leadrules/_startup.py): compiled dataclass methods kept between runs, the
+same classes either way, a foreign or broken cache ignored, `interegular` imported only when Lark
+needs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+PROBE = """
+import json, sys
+import leadrules._startup as s
+from leadrules.cli import main
+import leadrules.model as m
+try:
+    main(["check", "--format", "json", "examples/b2b_saas.lrules"])
+except SystemExit:
+    pass
+new = sum(len(v) for v in s._state.get("new", {}).values())
+cached = sum(len(v) for v in s._state.get("codes", {}).values())
+print(json.dumps({"new": new, "cached": cached,
+                  "doc": m.Attribute.__doc__, "eq": m.Loc("a", 1, 2) == m.Loc("a", 1, 2),
+                  "interegular": sorted(k for k in sys.modules if k.startswith("interegular."))}))
+"""
+
+
+def probe(cache_home, **env) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache_home), **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_the_second_run_compiles_nothing_and_builds_the_same_classes(tmp_path):
+    first = probe(tmp_path)
+    folder = tmp_path / "leadrules" / f"dataclasses-{sys.implementation.cache_tag}"
+    assert (folder / "leadrules.model.marshal").is_file()
+    assert first["new"] > 200 and first["cached"] == 0
+    second = probe(tmp_path)
+    assert second["new"] == 0 and second["cached"] == first["new"]
+    assert (
+        first["doc"]
+        == second["doc"]
+        == "Attribute(name: str, type: str, column: str, loc: Loc | None = None)"
+    )
+    assert first["eq"] and second["eq"]
+    assert second["interegular"] == []  # Lark's parser came from its cache: never validated
+
+
+def test_a_foreign_or_broken_cache_is_ignored_and_it_can_be_turned_off(tmp_path):
+    probe(tmp_path)
+    folder = tmp_path / "leadrules" / f"dataclasses-{sys.implementation.cache_tag}"
+    cache = folder / "leadrules.model.marshal"
+    cache.write_bytes(b"not marshal data")
+    broken = probe(tmp_path)
+    assert broken["cached"] > 100 and 20 < broken["new"] < 200  # the Model's compiled again
+    assert probe(tmp_path)["new"] == 0
+    if hasattr(os, "getuid") and os.getuid() == 0:
+        os.chown(cache, 65534, 65534)  # someone else's file: never read
+        assert 20 < probe(tmp_path)["new"] < 200
+    off = tmp_path / "off"
+    assert probe(off, LEADRULES_NO_STARTUP_CACHE="1")["cached"] == 0
+    assert not (off / "leadrules").exists()

@@ -1,0 +1,152 @@
+"""`--engine spark` on the run's Spark session: the same scores, notes and errors as the other
+engines, for every file format. The reader tests run again with the Spark engine: good files
+must be scored by Spark itself, bad ones found by its validation pass and worded by the file
+readers (file and line)."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from conftest import EXAMPLES
+
+import leadrules
+from leadrules.cli import main
+from leadrules.engine import DataOptions
+from leadrules.engine import spark as spark_engine
+from leadrules.engine.python import run_files as python_run
+from tests.engine import test_readers as readers
+from tests.engine.helpers import AS_OF
+
+
+@pytest.fixture
+def on_spark(spark, monkeypatch):
+    """The reader tests' `run_files` is the Spark engine's; returns how each run ended."""
+    ends: list[str] = []
+    real = spark_engine.run_spark
+
+    def spy(*args, **kw):
+        try:
+            out = real(*args, **kw)
+        except spark_engine.Problem:
+            ends.append("validation")
+            raise
+        ends.append("spark")
+        return out
+
+    monkeypatch.setattr(spark_engine, "run_spark", spy)
+    monkeypatch.setattr(readers, "run_files", spark_engine.run_files)
+    return ends
+
+
+@pytest.mark.parametrize("ext", readers.FORMATS)
+def test_good_files_are_scored_by_spark(on_spark, tmp_path, ext):
+    notes: list[str] = []
+    events = [*readers.GOOD_EVENTS, ["9", "buy", "2025-12-30", None, None]]
+    assert readers.run(tmp_path, ext, events=events, notes=notes) == readers.EXPECTED
+    assert on_spark == ["spark"]
+    assert notes == [f"note: ignored 1 event of leads not in {tmp_path / ('leads' + ext)}"]
+
+
+@pytest.mark.parametrize(
+    "test, args",
+    [
+        (readers.test_bad_lead_values, (".csv", 1, "twelve", "expected a number")),
+        (readers.test_bad_lead_values, (".jsonl", 2, "maybe", "expected a bool")),
+        (readers.test_bad_lead_values, (".parquet", 3, "yesterday", "expected an ISO-8601")),
+        (readers.test_bad_event_rows, (".csv", 2, "30/12/2025", "expected an ISO-8601")),
+        (readers.test_bad_event_rows, (".jsonl", 4, "long", 'expected a number: "long"')),
+        (readers.test_bad_event_rows, (".csv", 0, None, "missing lead key")),
+        (readers.test_skip_bad_rows_reports_each_and_counts, (".csv",)),
+        (readers.test_csv_wrong_number_of_fields, ()),
+        (readers.test_jsonl_line_that_is_not_an_object, ()),
+        (readers.test_bad_properties_json, ()),
+    ],
+    ids=lambda v: v.__name__ if callable(v) else None,
+)
+def test_bad_rows_are_found_by_spark_and_worded_by_the_readers(on_spark, tmp_path, test, args):
+    test(tmp_path, *args)
+    assert on_spark and set(on_spark) == {"validation"}
+
+
+@pytest.mark.parametrize("ext", [".csv", ".parquet"])
+def test_missing_columns(on_spark, tmp_path, ext):
+    readers.test_missing_column_names_the_declaration(tmp_path, ext)
+
+
+@pytest.mark.parametrize("ext", [".csv", ".jsonl"])
+def test_properties_from_one_json_column(on_spark, tmp_path, ext):
+    readers.test_properties_from_one_json_column(tmp_path, ext)
+    assert on_spark == ["spark"]
+
+
+def test_parquet_native_types(on_spark, tmp_path):
+    readers.test_parquet_native_types(tmp_path)
+    assert on_spark == ["spark"]
+
+
+@pytest.mark.parametrize("name", ["b2b_saas", "combos"])
+def test_examples_give_the_interpreters_scores_and_notes(spark, name):
+    model = leadrules.load(str(EXAMPLES / f"{name}.lrules"))
+    data = EXAMPLES / "data" / name
+    leads, events = str(data / "leads.csv"), str(next(data.glob("events.*")))
+    want_notes: list[str] = []
+    want = python_run(model, leads, events, AS_OF, DataOptions(), report=want_notes.append)
+    got_notes: list[str] = []
+    got = spark_engine.run_files(model, leads, events, AS_OF, report=got_notes.append)
+    assert sorted(got, key=lambda r: r.lead_id) == sorted(want, key=lambda r: r.lead_id)
+    assert got_notes == want_notes
+
+
+def test_score_engine_spark_prints_what_duckdb_prints(spark):
+    data = EXAMPLES / "data" / "b2b_saas"
+    args = [
+        "score",
+        str(EXAMPLES / "b2b_saas.lrules"),
+        "--leads",
+        str(data / "leads.csv"),
+        "--events",
+        str(data / "events.csv"),
+        "--as-of",
+        "2026-01-01",
+    ]
+    runner = CliRunner()
+    duck = runner.invoke(main, args)
+    spark_run = runner.invoke(main, [*args, "--engine", "spark", "--format", "csv"])
+    assert spark_run.exit_code == 0, spark_run.output
+    assert spark_run.stdout == duck.stdout
+    assert spark_run.stderr == duck.stderr
+
+
+def test_a_master_url_chooses_spark_connect_or_a_cluster(monkeypatch):
+    """`sc://` (or SPARK_REMOTE) is Spark Connect; anything else a master URL; nothing: local."""
+    from pyspark.sql import SparkSession
+
+    calls: list[tuple] = []
+
+    class Builder:
+        def __getattr__(self, name):
+            def record(*args):
+                calls.append((name, *args))
+                return self
+
+            return record
+
+        def getOrCreate(self):  # noqa: N802 - pyspark's name
+            class Conf:
+                def set(self, *args):
+                    calls.append(("conf", *args))
+
+            return type("Session", (), {"conf": Conf()})()
+
+    monkeypatch.setattr(SparkSession, "builder", Builder())
+    monkeypatch.setenv("SPARK_REMOTE", "sc://remote:15002")
+    spark_engine.session(None)
+    assert ("remote", "sc://remote:15002") in calls
+    calls.clear()
+    spark_engine.session("spark://head:7077")
+    assert ("master", "spark://head:7077") in calls and not any(c[0] == "remote" for c in calls)
+    calls.clear()
+    monkeypatch.delenv("SPARK_REMOTE")
+    spark_engine.session(None)
+    assert ("master", "local[*]") in calls
+    assert ("conf", "spark.sql.session.timeZone", "UTC") in calls
