@@ -46,8 +46,8 @@ def build_sink(config: DeliveryConfig, name: str, stop: threading.Event | None =
 
 def action_runners(model, config) -> dict[str, str | None]:
     """For `serve` (leadrules/serve/actions.py): kind -> `crm` (the CRM's own workflows), the
-    sink that delivers it (`hubspot`, `smoove`, `webhook`), `worker` (delays), or None when
-    nobody runs it."""
+    sink that delivers it (`hubspot`, `smoove`, `webhook`), `outbox` (delays: serve writes the
+    later actions due later), or None when nobody runs it."""
     from leadrules.sinks.actions import serve_runners
     from leadrules.sinks.config import as_delivery_config
 

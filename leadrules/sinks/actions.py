@@ -50,7 +50,7 @@ def who_runs(model, config: DeliveryConfig) -> list[Runner]:
 
 def serve_runners(model, config: DeliveryConfig) -> dict[str, str | None]:
     """The table `serve` asks for (`leadrules.sinks.action_runners`): kind -> the sink that
-    delivers it, `crm` for the CRM's own workflows, `worker` for delays, None for nobody."""
+    delivers it, `crm` for the CRM's own workflows, `outbox` for delays, None for nobody."""
     runners, problems = resolve(model, config)
     out: dict[str, str | None] = {kind: None for kind, _ in problems}
     for r in runners:
@@ -61,7 +61,7 @@ def serve_runners(model, config: DeliveryConfig) -> dict[str, str | None]:
         elif r.runner.startswith("webhook"):
             out[r.kind] = "webhook"
         elif r.runner == "inline":
-            out[r.kind] = "worker"
+            out[r.kind] = "outbox"  # serve writes the later actions due that much later
         else:
             out[r.kind] = r.runner
     return out
