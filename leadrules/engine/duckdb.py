@@ -210,24 +210,36 @@ def _events_view(
     if blob:
         obj, obj_bad = json_object(src.kinds[blob], blob)
         problem(obj_bad, with_props)
-    owners: dict[str, list[str]] = {}
-    types: dict[str, tuple[str, str]] = {}  # property name -> (its column, its type)
+    # property name -> its column -> the event types reading it there (one type per name)
+    columns: dict[str, dict[str, list[str]]] = {}
+    types: dict[str, str] = {}
     for event in model.events:
         for p in event.props:
             if not blob:
                 needed_by = f"the property `{p.name}` of {event_declaration(event)}"
                 src.require(p.column, needed_by)
-            owners.setdefault(p.name, []).append(event.source)
-            if types.setdefault(p.name, (p.column, p.type))[0] != p.column:
-                raise Problem(f"property `{p.name}` read from two columns")  # one table column
-    for name, (column, t) in types.items():
-        if blob:
-            path = string("$." + json_key(column))
-            value, bad = cell("json", f"json_extract({obj}, {path})", t, src.decimal_comma)
-        else:
-            value, bad = src.cell(src.columns[column], t)
-        cols.append(f"{value} AS {ident(name)}")
-        problem(bad, set(owners[name]))
+            columns.setdefault(p.name, {}).setdefault(p.column, []).append(event.source)
+            types.setdefault(p.name, p.type)
+    event_sql = src.cell(kind, "text")[0]
+    for name, by_column in columns.items():
+        values = []
+        for column, owners in by_column.items():
+            if blob:
+                path = string("$." + json_key(column))
+                sql = f"json_extract({obj}, {path})"
+                value, bad = cell("json", sql, types[name], src.decimal_comma)
+            else:
+                value, bad = src.cell(src.columns[column], types[name])
+            values.append((value, owners))
+            problem(bad, set(owners))
+        if len(values) == 1:
+            cols.append(f"{values[0][0]} AS {ident(name)}")
+        else:  # `url from "Page URL"` for one event type, `url` for another
+            whens = " ".join(
+                f"WHEN {event_sql} IN ({', '.join(string(o) for o in owners)}) THEN {value}"
+                for value, owners in values
+            )
+            cols.append(f"CASE {whens} END AS {ident(name)}")
     con.execute(f"CREATE TEMP TABLE events AS SELECT {', '.join(cols + raw)} FROM {src.relation}")
     as_of_sql = f"TIMESTAMP '{timestamp_text(as_of)}'"
     flags = ", ".join(f"({sql}) AS p{i}" for i, (sql, _kinds) in enumerate(problems))

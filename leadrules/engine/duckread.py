@@ -205,36 +205,45 @@ def _check_quotes(path: str, delimiter: str) -> None:
 # ---- typing one cell -------------------------------------------------------------------
 
 
-def trimmed(v: str) -> str:
-    return f"trim({v}, {SQL_SPACE})"
+S = "[ \\t\\n\\r\\x0b\\x0c]*"  # SPACE, as RE2 writes it: surrounding spaces, no trim()
+TRUE_FORM = f"{S}([Tt][Rr][Uu][Ee]|[Yy][Ee][Ss]|1){S}"  # no (?i): RE2 folds more than lower()
+FALSE_FORM = f"{S}([Ff][Aa][Ll][Ss][Ee]|[Nn][Oo]|0){S}"
 
 
 def text_rules(v: str, typ: str, decimal_comma: bool = False) -> tuple[str, str]:
-    """Text (a CSV cell, a JSON string, a Parquet string) typed as `typ`."""
-    t = trimmed(v)
-    present = f"{v} IS NOT NULL AND {t} <> ''"
+    """Text (a CSV cell, a JSON string, a Parquet string) typed as `typ`. The forms are matched
+    with the surrounding spaces (DuckDB's trim with a character list costs 3x the whole read),
+    and DuckDB's casts, which skip those spaces, give the values."""
     if typ == "text":
         return f"NULLIF({v}, '')", "FALSE"
     if typ == "number":
-        form = NUMBER_FORM
-        number = f"TRY_CAST({t} AS DOUBLE)"
+        form = f"{S}{NUMBER_FORM}{S}"
+        number = f"TRY_CAST({v} AS DOUBLE)"
         if decimal_comma:  # `12,5`: the same form with a comma, and no `.` at all
-            form = NUMBER_FORM.replace("\\.", ",")
-            number = f"TRY_CAST(replace({t}, ',', '.') AS DOUBLE)"
-        value = f"CASE WHEN regexp_full_match({t}, '{form}') THEN {number} END"
-        bad = f"({present} AND NOT coalesce(isfinite({value}), FALSE))"
+            form = form.replace("\\.", ",")
+            number = f"TRY_CAST(replace({v}, ',', '.') AS DOUBLE)"
+        value = f"CASE WHEN regexp_full_match({v}, '{form}') THEN {number} END"
+        bad = (
+            f"CASE WHEN {value} IS NOT NULL THEN NOT isfinite({value}) "
+            f"WHEN {v} IS NULL OR {v} = '' THEN FALSE "
+            f"ELSE NOT regexp_full_match({v}, '{S}') END"
+        )
         return value, bad
     if typ == "bool":
         value = (
-            f"CASE WHEN lower({t}) IN ('true', 'yes', '1') THEN TRUE "
-            f"WHEN lower({t}) IN ('false', 'no', '0') THEN FALSE END"
+            f"CASE WHEN regexp_full_match({v}, '{TRUE_FORM}') THEN TRUE "
+            f"WHEN regexp_full_match({v}, '{FALSE_FORM}') THEN FALSE END"
         )
-        return value, f"({present} AND {value} IS NULL)"
-    value = (
-        f"CAST(CASE WHEN regexp_full_match({t}, '{TIME_FORM}') "
-        f"THEN TRY_CAST({t} AS TIMESTAMPTZ) END AS TIMESTAMP)"
+    else:
+        value = (
+            f"CAST(CASE WHEN regexp_full_match({v}, '{S}{TIME_FORM}{S}') "
+            f"THEN TRY_CAST({v} AS TIMESTAMPTZ) END AS TIMESTAMP)"
+        )
+    bad = (
+        f"CASE WHEN {value} IS NOT NULL OR {v} IS NULL OR {v} = '' THEN FALSE "
+        f"ELSE NOT regexp_full_match({v}, '{S}') END"
     )
-    return value, f"({present} AND {value} IS NULL)"
+    return value, bad
 
 
 def cell(kind: str, v: str, typ: str, decimal_comma: bool = False) -> tuple[str, str]:

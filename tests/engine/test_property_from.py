@@ -53,3 +53,24 @@ def test_a_missing_column_names_it(tmp_path):
     events = write(tmp_path / "events.csv", ["lead_id", "event", "occurred_at", "url"], [], "csv")
     with pytest.raises(DataError, match="no column `Page URL`, needed by the property `url` of"):
         run_files(load(TEXT), leads, events, AS_OF)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_one_property_name_from_two_columns(fmt, tmp_path):
+    """`url from "Page URL"` for page views and `url` for clicks: DuckDB reads each event's
+    own column, as the interpreter does."""
+    text = (
+        'event page_view(url: text from "Page URL")\nevent click(url: text)\n'
+        'page_view where url == "/a": +1\nclick where url == "/a": +10\n'
+    )
+    leads = write(tmp_path / f"leads.{fmt}", ["lead_id"], [["1"], ["2"]], fmt)
+    columns = ["lead_id", "event", "occurred_at", "Page URL", "url"]
+    rows = [
+        ["1", "page_view", "2025-12-31", "/a", "/b"],
+        ["2", "click", "2025-12-31", "/b", "/a"],
+        ["2", "page_view", "2025-12-31", "/b", "/a"],
+    ]
+    events = write(tmp_path / f"events.{fmt}", columns, rows, fmt)
+    (got, _), (want, _) = both(load(text), leads, events, AS_OF)
+    assert got == want
+    assert {k: v[1] for k, v in got.items()} == {"1": 1, "2": 10}
