@@ -3,6 +3,8 @@ formatter and the index of names. `leadrules lsp` runs it over stdio."""
 
 from __future__ import annotations
 
+import asyncio
+
 from lsprotocol import types as t
 from pygls.exceptions import JsonRpcInvalidRequest
 from pygls.lsp.server import LanguageServer
@@ -11,6 +13,7 @@ from leadrules.lsp import complete, convert, edits, hover
 from leadrules.lsp.state import Analysis, State
 
 NAME = "leadrules"
+DEBOUNCE = 0.004  # seconds between an edit and its check
 
 
 def _version() -> str:
@@ -29,6 +32,21 @@ class Server(LanguageServer):
         )
         self.state = State()
         self.published: dict[str, set[str]] = {}  # a document's URI -> URIs it published to
+        self.pending: set[str] = set()
+
+    def schedule(self, uri: str) -> None:
+        """Check a document a few milliseconds after an edit (DEBOUNCE): the edits that arrive
+        meanwhile (fast typing, a paste, edits queued while the server was busy) are checked once,
+        at their last version."""
+        if uri in self.pending:
+            return
+        self.pending.add(uri)
+        asyncio.get_running_loop().call_later(DEBOUNCE, self._run_pending, uri)
+
+    def _run_pending(self, uri: str) -> None:
+        self.pending.discard(uri)
+        if uri in self.workspace.text_documents:  # not closed meanwhile
+            self.check(uri)
 
     def check(self, uri: str) -> Analysis:
         doc = self.workspace.get_text_document(uri)
@@ -79,7 +97,7 @@ def did_open(ls: Server, params: t.DidOpenTextDocumentParams):
 
 @server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: Server, params: t.DidChangeTextDocumentParams):
-    ls.check(params.text_document.uri)
+    ls.schedule(params.text_document.uri)
 
 
 @server.feature(t.TEXT_DOCUMENT_DID_SAVE)

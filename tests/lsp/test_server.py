@@ -209,6 +209,49 @@ async def test_diagnostics_follow_edits_and_a_did_you_mean_applies(client, works
     close(client, uri)
 
 
+async def test_a_burst_of_edits_is_checked_once_at_its_last_version(client, workspace):
+    path = workspace / "burst.lrules"
+    text = "lead size: number\nfit:\n  size > 1: +1\n"
+    path.write_text(text, encoding="utf-8")
+    uri = await open_doc(client, path)
+    features = client.protocol.fm.features
+    handler = features[t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+    seen: list[int | None] = []
+
+    def counting(params: t.PublishDiagnosticsParams):
+        if params.uri == uri:
+            seen.append(params.version)
+        return handler(params)
+
+    features[t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = counting
+    try:
+        client.diagnostics.pop(uri, None)
+        for i in range(30):  # sent without waiting, as fast typing does
+            _versions[uri] += 1
+            name = "sise" if i % 2 == 0 else "size"
+            client.text_document_did_change(
+                t.DidChangeTextDocumentParams(
+                    text_document=t.VersionedTextDocumentIdentifier(
+                        uri=uri, version=_versions[uri]
+                    ),
+                    content_changes=[
+                        t.TextDocumentContentChangePartial(
+                            range=t.Range(start=pos(2, 2), end=pos(2, 6)), text=name
+                        )
+                    ],
+                )
+            )
+        for _ in range(200):
+            if seen and seen[-1] == _versions[uri]:
+                break
+            await asyncio.sleep(0.02)
+        assert seen[-1] == _versions[uri] and len(seen) < 30
+        assert list(client.diagnostics[uri]) == []  # the last edit wrote `size`
+    finally:
+        features[t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = handler
+    close(client, uri)
+
+
 async def test_imports_are_followed(client, workspace):
     lib = workspace / "broken_lib.lrules"
     lib.write_text("lead size: number\nlead other number\n", encoding="utf-8")
