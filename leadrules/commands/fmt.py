@@ -50,14 +50,19 @@ def command(files, check, show_diff):
 
 
 def expand(files: tuple[str, ...]) -> list[str]:
-    """Files as given; a directory becomes its `*.lrules` files, sorted. Missing: exit 2."""
+    """Files as given; a directory becomes its `*.lrules` files, sorted, outside hidden folders
+    (`.git`, `.venv`: an installed package's examples are not the project's). Missing: exit 2."""
     out: list[str] = []
     for f in files:
         p = Path(f)
         if f == STDIN or p.is_file():
             out.append(f)
         elif p.is_dir():
-            out.extend(str(x) for x in sorted(p.rglob("*.lrules")) if x.is_file())
+            out.extend(
+                str(x)
+                for x in sorted(p.rglob("*.lrules"))
+                if x.is_file() and not any(d.startswith(".") for d in x.relative_to(p).parts[:-1])
+            )
         else:
             click.echo(f"error: {f}: no such file", err=True)
             raise click.exceptions.Exit(EXIT_USAGE)

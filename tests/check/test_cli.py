@@ -142,6 +142,8 @@ def test_a_folder_checks_every_lrules_file_below_it_sorted(files):
     (files / "rules" / "sub" / "b.lrules").write_text(BAD)
     (files / "rules" / "a.lrules").write_text(WARN)
     (files / "rules" / "notes.txt").write_text("not rules")
+    (files / "rules" / ".venv" / "examples").mkdir(parents=True)
+    (files / "rules" / ".venv" / "examples" / "x.lrules").write_text(BAD)
     out = run("check", "--format", "json", "rules")
     assert out.exit_code == 1
     paths = [d["path"] for d in json.loads(out.stdout)]
