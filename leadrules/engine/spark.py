@@ -228,8 +228,14 @@ def _csv_header(spark, path: str, uri: str) -> list[str]:
     return [h.strip() for h in header]
 
 
+TEXT_KINDS = ("string", "integer", "long", "short", "byte")  # as text, what the readers give
+
+
 def typed(v: str, typ: str, kind: str = "string") -> str:
     """SQL typing the cell `v` as the file readers do (NULL where missing or where `bad`)."""
+    if typ == "text" and kind not in TEXT_KINDS:
+        # a Parquet float or bool as text: the readers write 1.0 as `1` and refuse a bool
+        raise Problem(f"a {kind} column read as text")
     if typ == "text":
         return f"NULLIF(CAST({v} AS STRING), '')"
     if typ == "time" and kind in ("timestamp", "timestamp_ntz", "date"):

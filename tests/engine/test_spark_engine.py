@@ -150,3 +150,25 @@ def test_a_master_url_chooses_spark_connect_or_a_cluster(monkeypatch):
     spark_engine.session(None)
     assert ("master", "local[*]") in calls
     assert ("conf", "spark.sql.session.timeZone", "UTC") in calls
+
+
+def test_a_parquet_float_read_as_text_goes_to_the_readers(on_spark, tmp_path):
+    """The readers write the float 1.0 as the text `1`; Spark would write `1.0`: such a column
+    is left to the readers, and the scores are theirs."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    leads = pa.table(
+        {
+            "lead_id": ["1", "2"],
+            "size": pa.array([20.0, None]),
+            "vip": pa.array([True, False]),
+            "since": pa.array([None, None], pa.string()),
+            "Full Name": pa.array([1.0, None]),
+        }
+    )
+    pq.write_table(leads, tmp_path / "leads.parquet")
+    events = readers.write(tmp_path / "events.parquet", readers.EVENT_COLUMNS, readers.GOOD_EVENTS)
+    got = spark_engine.run_files(readers.MODEL, str(tmp_path / "leads.parquet"), events, AS_OF)
+    want = python_run(readers.MODEL, str(tmp_path / "leads.parquet"), events, AS_OF)
+    assert sorted(got, key=str) == sorted(want, key=str) and on_spark == ["validation"]
