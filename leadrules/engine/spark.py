@@ -31,6 +31,7 @@ from types import SimpleNamespace
 
 from leadrules import model as m
 from leadrules.data import DataError, data_format
+from leadrules.data.sources import delimiter_hint
 from leadrules.engine import DataOptions, LeadResult
 
 Report = Callable[[str], None]
@@ -138,11 +139,36 @@ def run_spark(spark, model, leads_path, events_path, as_of, options, report) -> 
 def prepare(spark, model, leads_path, events_path, as_of, options, names) -> list[str]:
     """The typed, validated and cached views `names["leads"]` and `names["events"]`; the
     interpreter's notes."""
+    unsupported = _unsupported(model, options, (leads_path, events_path))
+    if unsupported:
+        raise Problem(f"read by the file readers: {unsupported}")
     tag = names["leads"].removesuffix("_leads")
-    leads = open_source(spark, leads_path, _lead_columns(model, options), f"{tag}_lsrc")
-    events = open_source(spark, events_path, _event_columns(model, options), f"{tag}_esrc")
+    sep = options.delimiter
+    leads = open_source(spark, leads_path, _lead_columns(model, options), f"{tag}_lsrc", sep)
+    events = open_source(spark, events_path, _event_columns(model, options), f"{tag}_esrc", sep)
     _leads_view(spark, model, leads, options, names["leads"])
     return _events_view(spark, model, events, as_of, options, leads_path, names)
+
+
+def _unsupported(model: m.Model, options: DataOptions, paths) -> str | None:
+    """What this engine leaves to the file readers (the same scores, read on this machine):
+    a CSV encoding other than UTF-8, decimal commas, and event properties read from a column
+    of another name."""
+    if options.encoding and options.encoding.replace("_", "-").lower() not in ("utf-8", "utf8"):
+        return f"--encoding {options.encoding}"
+    if options.decimal_comma:
+        return "--decimal-comma"
+    if any(p.column != p.name for e in model.events for p in e.props):
+        return "an event property read from a column of another name"
+    for path in paths:
+        if _local(path) and data_format(path) == "csv":
+            try:
+                with open(path, "rb") as f:
+                    if f.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+                        return "a UTF-16 file"
+            except OSError:
+                pass
+    return None
 
 
 # ---- reading files, typed by the declarations ---------------------------------------------
@@ -152,8 +178,11 @@ class Source:
     """A file as a temporary view with one text (or Parquet-typed) column per wanted column
     present, named c0, c1..."""
 
-    def __init__(self, path, view, columns: dict[str, str], kinds: dict[str, str], corrupt=None):
+    def __init__(
+        self, path, view, columns: dict[str, str], kinds: dict[str, str], corrupt=None, header=""
+    ):
         self.path = path
+        self.header_hint = header  # a CSV header of one column: the --delimiter it suggests
         self.corrupt = corrupt  # the column holding a row Spark could not split, if any
         self.view = view
         self.columns = columns  # file column -> its name in the view
@@ -162,16 +191,17 @@ class Source:
     def require(self, column: str, needed_by: str, hint: str = "") -> str:
         if column in self.columns:
             return self.columns[column]
-        raise DataError(self.path, None, f"no column `{column}`, needed by {needed_by}{hint}")
+        message = f"no column `{column}`, needed by {needed_by}{hint}{self.header_hint}"
+        raise DataError(self.path, None, message)
 
 
-def open_source(spark, path: str, wanted: dict[str, str], view: str) -> Source:
+def open_source(spark, path: str, wanted: dict[str, str], view: str, sep: str = ",") -> Source:
     from pyspark.sql import types as T
 
     fmt = data_format(path)
     uri = _uri(path)
     if fmt == "csv":
-        header = _csv_header(spark, path, uri)
+        header = _csv_header(spark, path, uri, sep)
         cols: dict[str, str] = {}
         for i, column in enumerate(header):
             cols.setdefault(column, f"c{i}")
@@ -182,7 +212,7 @@ def open_source(spark, path: str, wanted: dict[str, str], view: str) -> Source:
             schema=schema,
             header=True,
             enforceSchema=True,
-            sep=",",
+            sep=sep,
             quote='"',
             escape='"',
             multiLine=True,  # a quoted cell may hold a newline, as in the file readers
@@ -192,7 +222,8 @@ def open_source(spark, path: str, wanted: dict[str, str], view: str) -> Source:
         )
         keep = list(dict.fromkeys(cols.values()))
         frame.select(*keep, CORRUPT).createOrReplaceTempView(view)
-        return Source(path, view, cols, dict.fromkeys(keep, "string"), CORRUPT)
+        hint = delimiter_hint(header, sep)
+        return Source(path, view, cols, dict.fromkeys(keep, "string"), CORRUPT, hint)
     if fmt == "jsonl":
         fields = [T.StructField(c, T.StringType()) for c in wanted]
         schema = T.StructType([*fields, T.StructField(CORRUPT, T.StringType())])
@@ -211,18 +242,19 @@ def open_source(spark, path: str, wanted: dict[str, str], view: str) -> Source:
     return Source(path, view, cols, {a: present[c] for c, a in cols.items()})
 
 
-def _csv_header(spark, path: str, uri: str) -> list[str]:
+def _csv_header(spark, path: str, uri: str, sep: str = ",") -> list[str]:
     import csv
 
     if _local(path):
         try:
             with open(path, encoding="utf-8-sig", newline="") as f:
-                header = next(csv.reader(f), None)
+                header = next(csv.reader(f, delimiter=sep), None)
         except (OSError, UnicodeDecodeError, csv.Error) as e:
             raise Problem(str(e)) from None
     else:
         first = spark.read.text(uri).first()
-        header = next(csv.reader([first[0].lstrip("\ufeff")]), None) if first else None
+        line = first[0].lstrip("\ufeff") if first else None
+        header = next(csv.reader([line], delimiter=sep), None) if line is not None else None
     if header is None:
         raise Problem(f"{path}: empty")
     return [h.strip() for h in header]
@@ -296,7 +328,7 @@ def _lead_columns(model: m.Model, options: DataOptions) -> dict[str, str]:
 
 
 def _event_columns(model: m.Model, options: DataOptions) -> dict[str, str]:
-    wanted = {options.lead_key: "text", options.event_column: "text", options.time_column: "time"}
+    wanted = {options.event_key: "text", options.event_column: "text", options.time_column: "time"}
     if options.properties_column:
         wanted.setdefault(options.properties_column, "text")
         return wanted
@@ -311,7 +343,8 @@ def _events_view(spark, model, src: Source, as_of, options, leads_path, names) -
     from leadrules.engine.python import notes
     from leadrules.targets.sql.exprs import timestamp_text
 
-    key = src.require(options.lead_key, "the lead key", " (choose another with --lead-key)")
+    option = "--events-key" if options.events_key else "--lead-key"
+    key = src.require(options.event_key, "the lead key", f" (choose another with {option})")
     kind = src.require(
         options.event_column, "the event type", " (choose another with --event-column)"
     )

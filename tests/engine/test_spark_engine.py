@@ -15,7 +15,7 @@ from leadrules.engine import DataOptions
 from leadrules.engine import spark as spark_engine
 from leadrules.engine.python import run_files as python_run
 from tests.engine import test_readers as readers
-from tests.engine.helpers import AS_OF
+from tests.engine.helpers import AS_OF, load
 
 
 @pytest.fixture
@@ -172,3 +172,66 @@ def test_a_parquet_float_read_as_text_goes_to_the_readers(on_spark, tmp_path):
     got = spark_engine.run_files(readers.MODEL, str(tmp_path / "leads.parquet"), events, AS_OF)
     want = python_run(readers.MODEL, str(tmp_path / "leads.parquet"), events, AS_OF)
     assert sorted(got, key=str) == sorted(want, key=str) and on_spark == ["validation"]
+
+
+# The data options of `score` (issue 9) on Spark: the delimiter and the events key read by Spark
+# itself; an encoding other than UTF-8, decimal commas, a UTF-16 file and a property read from a
+# column of another name go to the file readers (the same scores and errors).
+def test_semicolons_decimal_commas_and_windows_1255_on_spark(spark, tmp_path):
+    from tests.engine import test_cli_data as cli_data
+
+    cli_data.test_excel_csv_from_israel_semicolons_decimal_commas_windows_1255("spark", tmp_path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_byte_order_marks_on_spark(spark, tmp_path, encoding):
+    from tests.engine import test_cli_data as cli_data
+
+    cli_data.test_utf16_and_utf8_byte_order_marks_are_detected("spark", encoding, tmp_path)
+
+
+def test_semicolon_file_hint_on_spark(spark, tmp_path):
+    from tests.engine import test_cli_data as cli_data
+
+    cli_data.test_a_semicolon_file_read_with_commas_hints_at_delimiter("spark", tmp_path)
+
+
+def test_events_key_and_delimiter_read_by_spark(on_spark, tmp_path):
+    from tests.engine import test_cli_data as cli_data
+
+    cli_data.test_events_keyed_by_another_column("spark", tmp_path)  # its error on Spark
+    assert on_spark == []  # a missing column: raised by Spark's reading, before the scoring
+    leads, events = tmp_path / "leads.csv", tmp_path / "events.csv"
+    options = DataOptions(lead_key="Record ID", events_key="Contact ID")
+    model = load("lead size: number\nevent visit\nsize > 10: +5\nvisit: +1\n")
+    args = (model, str(leads), str(events), AS_OF, options)
+    want = python_run(*args, report=lambda _n: None)
+    assert spark_engine.run_files(*args, report=lambda _n: None) == want
+    assert on_spark == ["spark"]
+    model = load("lead size: number\nevent visit\nsize > 10: +5\nvisit: +1\n")
+    (tmp_path / "l.csv").write_text("lead_id;size\n1;13\n2;4\n")
+    (tmp_path / "e.csv").write_text("lead_id;event;occurred_at\n1;visit;2025-12-30\n")
+    options = DataOptions(delimiter=";")
+    args = (model, str(tmp_path / "l.csv"), str(tmp_path / "e.csv"), AS_OF, options)
+    want = python_run(*args, report=lambda _n: None)
+    assert spark_engine.run_files(*args, report=lambda _n: None) == want
+    assert on_spark == ["spark", "spark"]  # both read by Spark itself
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_property_read_from_another_column_on_spark(spark, tmp_path, fmt):
+    from tests.engine.agreement import write
+    from tests.engine.test_property_from import TEXT
+
+    model = load(TEXT)
+    leads = write(tmp_path / f"leads.{fmt}", ["lead_id"], [["1"], ["2"]], fmt)
+    columns = ["lead_id", "event", "occurred_at", "Page URL", "time", "target"]
+    rows = [
+        ["1", "page_view", "2025-12-31", "/pricing", "2025-12-30T10:00:00Z", None],
+        ["2", "click", "2025-12-31", None, None, "buy"],
+    ]
+    events = write(tmp_path / f"events.{fmt}", columns, rows, fmt)
+    want = python_run(model, leads, events, AS_OF, DataOptions(), report=lambda _n: None)
+    got = spark_engine.run_files(model, leads, events, AS_OF, report=lambda _n: None)
+    assert got == want
+    assert {r.lead_id: r.score for r in got} == {"1": 11, "2": 100}
