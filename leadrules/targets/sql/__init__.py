@@ -42,7 +42,14 @@ def queries(
         return VIEWS[0] if kind == "points" else relation_name(sql, tables[kind])
 
     relation = relation or default
-    builder = QueryBuilder(model, sql, options.as_of, relation, options.properties_column)
+    builder = QueryBuilder(
+        model,
+        sql,
+        options.as_of,
+        relation,
+        options.properties_column,
+        zoned=options.timestamp_type == "zoned",
+    )
     return Queries(
         builder.points(), builder.scores(relation("points")), builder.rules(relation("points"))
     )

@@ -80,19 +80,42 @@ class QueryBuilder:
         as_of: dt.datetime | None,
         relation: Callable[[str], str],
         properties_column: str | None,
+        zoned: bool = False,
     ):
         self.model = model
         self.sql = sql
         self.as_of_value = as_of
         self.relation = relation
         self.properties_column = properties_column
+        self.zoned = zoned
         self.as_of = sql.timestamp(timestamp_text(as_of)) if as_of else sql.now()
+
+    def time(self, column: str) -> str:
+        """A time column in the dialect's one representation of times (see `time_value`)."""
+        return self.sql.time_value(column, self.zoned)
 
     def window_start(self, seconds: int) -> str:
         if self.as_of_value is not None:
             start = self.as_of_value - dt.timedelta(seconds=seconds)
             return self.sql.timestamp(timestamp_text(start))
-        return self.sql.minus_seconds(self.as_of, seconds)
+        return self.sql.now_minus(seconds)
+
+    def raw_bounds(self, column: str, counts: list[tuple]) -> list[str]:
+        """Bounds on the raw `occurred_at` a day wider than the exact tests (a baked as-of only):
+        the upper one always, the lower one when every count has a window."""
+        if self.as_of_value is None:
+            return []
+        day = dt.timedelta(days=1)
+        bounds = [self.sql.raw_bound(column, "<=", timestamp_text(self.as_of_value + day))]
+        windows = [window for _events, window in counts]
+        if windows and None not in windows:
+            try:
+                low = self.as_of_value - dt.timedelta(seconds=max(windows)) - day
+            except OverflowError:
+                low = None
+            if low is not None:
+                bounds.append(self.sql.raw_bound(column, ">=", timestamp_text(low)))
+        return [b for b in bounds if b]
 
     # -- the points query
     def points(self) -> str:
@@ -108,9 +131,11 @@ class QueryBuilder:
         lead_cols = [("lead_id", f"l.{sql.ident('lead_id')}")]
         for a in attrs:
             col = f"l.{sql.ident(a.column)}"
-            lead_cols.append(
-                (attr_alias[a.name], sql.empty_to_null(col) if a.type == "text" else col)
-            )
+            if a.type == "text":
+                col = sql.empty_to_null(col)
+            elif a.type == "time":
+                col = self.time(col)
+            lead_cols.append((attr_alias[a.name], col))
         sources = list(dict.fromkeys(e.source for e in model.events))
         has_events = bool(counts and sources)
         for key in counts:
@@ -119,7 +144,7 @@ class QueryBuilder:
             )
         ctes = []
         if has_events:
-            ctes.append(("events_in_scope", lambda pad: self.events_in_scope(sources, pad)))
+            ctes.append(("events_in_scope", lambda pad: self.events_in_scope(sources, counts, pad)))
             ctes.append(("event_counts", lambda pad: self.event_counts(counts, count_alias, pad)))
         joins = (
             [f"LEFT JOIN event_counts AS c ON c.lead_id = l.{sql.ident('lead_id')}"]
@@ -137,12 +162,13 @@ class QueryBuilder:
             cols.append((attr_alias[name], attr_alias[name]))
         return _with(ctes, _select(cols, "lead_facts"))
 
-    def events_in_scope(self, sources: list[str], pad: str) -> str:
+    def events_in_scope(self, sources: list[str], counts: list[tuple], pad: str) -> str:
         sql = self.sql
+        occurred_at = f"e.{sql.ident('occurred_at')}"
         cols = [
             ("lead_id", f"e.{sql.ident('lead_id')}"),
             ("event", f"e.{sql.ident('event')}"),
-            ("occurred_at", f"e.{sql.ident('occurred_at')}"),
+            ("occurred_at", self.time(occurred_at)),
         ]
         for name, typ, alias in self.props():
             if self.properties_column:
@@ -151,13 +177,13 @@ class QueryBuilder:
                 expr = f"e.{sql.ident(name)}"
             cols.append((alias, sql.empty_to_null(expr) if typ == "text" else expr))
         names = ", ".join(sql.string(s) for s in sources)
-        return _select(
-            cols,
-            f"{self.relation('events')} AS e",
-            f"WHERE e.{sql.ident('occurred_at')} <= {self.as_of}",
-            f"  AND e.{sql.ident('event')} IN ({names})",
-            pad=pad,
-        )
+        where = [
+            f"{self.time(occurred_at)} <= {self.as_of}",
+            f"e.{sql.ident('event')} IN ({names})",
+        ]
+        where += self.raw_bounds(occurred_at, counts)
+        clauses = ["WHERE " + where[0]] + [f"  AND {w}" for w in where[1:]]
+        return _select(cols, f"{self.relation('events')} AS e", *clauses, pad=pad)
 
     def props(self) -> list[tuple[str, str, str]]:
         """(name, type, alias) of every declared property, once per name."""

@@ -8,10 +8,21 @@
 {% macro type_name(type) %}{{ {'number': 'DOUBLE PRECISION', 'text': 'VARCHAR', 'bool': 'BOOLEAN', 'time': 'TIMESTAMP'}[type] }}{% endmacro %}
 {% macro cast(expr, type) %}CAST({{ expr }} AS {{ sql.type_name(type) }}){% endmacro %}
 
-{#- ---- time ---- -#}
+{#- ---- time ----
+    Every time is compared in one representation per dialect, the same whatever the column's
+    type and the session's time zone: `time_value` turns a column (`occurred_at`, a `time`
+    attribute) into it, `timestamp` a UTC literal, `now` the engine's clock. By default the
+    representation is a timestamp without zone in UTC and a column is used as it is. -#}
+{% macro time_value(x, zoned=false) %}{{ x }}{% endmacro %}
 {#- the current time as a UTC timestamp without zone -#}
 {% macro now() %}CAST(CURRENT_TIMESTAMP AT TIME ZONE 'UTC' AS TIMESTAMP){% endmacro %}
 {% macro minus_seconds(ts, seconds) %}({{ ts }} - INTERVAL '{{ seconds }}' SECOND){% endmacro %}
+{#- the engine's clock minus a window -#}
+{% macro now_minus(seconds) %}{{ sql.minus_seconds(sql.now(), seconds) }}{% endmacro %}
+{#- a bound on the raw column, a day wider than the exact test, that a warehouse can prune
+    partitions or use an index with: the literal takes the column's type (with or without
+    zone: a session zone moves it by at most 14 hours). None by default. -#}
+{% macro raw_bound(column, op, text) %}{% endmacro %}
 {#- whole days from t to as_of, rounded down -#}
 {% macro days_since(t, as_of) %}FLOOR((({{ sql.epoch_us(as_of) }}) - ({{ sql.epoch_us(t) }})) / 86400000000.0){% endmacro %}
 {% macro epoch_us(t) %}EXTRACT(EPOCH FROM {{ t }}) * 1000000{% endmacro %}

@@ -1,4 +1,7 @@
 {#- DuckDB: native suffix/prefix tests, negative split index, microsecond epochs. -#}
+{#- a TIMESTAMPTZ is the instant it is and a TIMESTAMP is read as UTC, whatever the session's
+    TimeZone: back to a TIMESTAMP in UTC through its epoch microseconds -#}
+{% macro time_value(x, zoned=false) %}MAKE_TIMESTAMP(EPOCH_US({{ x }})){% endmacro %}
 {% macro now() %}CAST(TIMEZONE('UTC', CURRENT_TIMESTAMP) AS TIMESTAMP){% endmacro %}
 {% macro epoch_us(t) %}EPOCH_US({{ t }}){% endmacro %}
 {% macro type_name(type) %}{{ {'number': 'DOUBLE', 'text': 'VARCHAR', 'bool': 'BOOLEAN', 'time': 'TIMESTAMP'}[type] }}{% endmacro %}
