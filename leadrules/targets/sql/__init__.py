@@ -18,7 +18,13 @@ import os
 from collections.abc import Callable
 
 from leadrules.targets import Options, Output
-from leadrules.targets.sql.compiler import VIEWS, Queries, QueryBuilder, relation_parts
+from leadrules.targets.sql.compiler import (
+    VIEWS,
+    Queries,
+    QueryBuilder,
+    points_view,
+    relation_parts,
+)
 from leadrules.targets.sql.dialect import DIALECTS, dialect
 from leadrules.targets.sql.exprs import timestamp_text
 
@@ -33,13 +39,16 @@ def relation_name(sql, name: str) -> str:
 def queries(
     model, options: Options, relation: Callable[[str], str] | None = None, sql=None
 ) -> Queries:
-    """The SELECTs of the three views. `relation(kind)` renders `leads`, `events` and `points`
-    (default: the options' table names, and the view `lead_score_points`)."""
+    """The SELECTs of the views. `relation(kind)` renders `leads`, `events`, `points` and, for a
+    model split over several points views, `points_2`... (default: the options' table names,
+    and the views `lead_score_points`, `lead_score_points_2`...)."""
     sql = sql or dialect(options.dialect)
     tables = {"leads": options.leads_table, "events": options.events_table}
 
     def default(kind: str) -> str:
-        return VIEWS[0] if kind == "points" else relation_name(sql, tables[kind])
+        if kind.startswith("points"):
+            return points_view(int(kind.partition("_")[2] or 1))
+        return relation_name(sql, tables[kind])
 
     relation = relation or default
     builder = QueryBuilder(
@@ -50,29 +59,36 @@ def queries(
         options.properties_column,
         zoned=options.timestamp_type == "zoned",
     )
+    chunks = builder.chunks()
+    points = [builder.points(chunk) for chunk in chunks]
+    more = [relation(f"points_{i}") for i in range(2, len(chunks) + 1)]
     return Queries(
-        builder.points(), builder.scores(relation("points")), builder.rules(relation("points"))
+        points[0],
+        builder.scores(relation("points"), more),
+        builder.rules(relation("points"), more),
+        tuple(points[1:]),
     )
 
 
-def header(model, options: Options) -> str:
+def header(model, options: Options, views: list[str] | None = None) -> str:
     """A comment naming what was compiled. User text is JSON-escaped: one line, ASCII only."""
+    views = views or list(VIEWS)
     as_of = timestamp_text(options.as_of) + " UTC" if options.as_of else "the current time"
     source = json.dumps(os.path.basename(model.path))
     return (
         f"-- leadrules {json.dumps(model.name)} ({source}), dialect {options.dialect}, "
         f"as-of {as_of}.\n-- Generated: do not edit. Reads "
         f"{json.dumps(options.leads_table)} and {json.dumps(options.events_table)}; "
-        f"creates the views {', '.join(VIEWS)}.\n"
+        f"creates the views {', '.join(views)}.\n"
     )
 
 
 def compile(model, options: Options) -> Output:  # noqa: A001 - the targets' entry point
     sql = dialect(options.dialect)
-    q = queries(model, options, sql=sql)
-    names = list(reversed(VIEWS))  # dependents first
-    parts = [header(model, options), sql.prologue(names)]
-    for name, query in zip(VIEWS, (q.points, q.scores, q.rules), strict=False):
+    views = queries(model, options, sql=sql).views()
+    names = [name for name, _q in reversed(views)]  # dependents first
+    parts = [header(model, options, [name for name, _q in views]), sql.prologue(names)]
+    for name, query in views:
         parts.append(sql.create_view(name, query))
     parts.append(sql.epilogue(names))
     return Output(text="".join(parts))

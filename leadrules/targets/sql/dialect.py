@@ -18,6 +18,9 @@ from functools import cache
 from pathlib import Path
 
 DIALECTS = ("duckdb", "sqlite", "postgres", "bigquery", "snowflake", "spark", "trino")
+# Rules (and event counts) per points view where a view's columns are limited: PostgreSQL 1,600
+# (and 1,664 in a SELECT list), SQLite 2,000. Elsewhere one view holds every rule.
+MAX_COLUMNS = {"postgres": 250, "sqlite": 250}
 PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -29,6 +32,7 @@ class Dialect:
         if name not in DIALECTS:
             raise ValueError(f"unknown SQL dialect {name!r}")
         self.name = name
+        self.max_columns = MAX_COLUMNS.get(name)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES)),
             autoescape=False,

@@ -7,6 +7,7 @@
 {% macro timestamp(text) %}TIMESTAMP '{{ text }}+00'{% endmacro %}
 {#- a string literal takes the column's type, TIMESTAMP or DATETIME: partitions are pruned -#}
 {% macro raw_bound(column, op, text) %}{{ column }} {{ op }} '{{ text }}'{% endmacro %}
+{% macro integer_type() %}INT64{% endmacro %}
 {% macro now() %}CURRENT_TIMESTAMP(){% endmacro %}
 {% macro minus_seconds(ts, seconds) %}TIMESTAMP_SUB({{ ts }}, INTERVAL {{ seconds }} SECOND){% endmacro %}
 {% macro epoch_us(t) %}UNIX_MICROS({{ t }}){% endmacro %}

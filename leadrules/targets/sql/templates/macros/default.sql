@@ -6,6 +6,8 @@
 {% macro boolean(value) %}{{ 'TRUE' if value else 'FALSE' }}{% endmacro %}
 {% macro timestamp(text) %}TIMESTAMP '{{ text }}'{% endmacro %}
 {% macro type_name(type) %}{{ {'number': 'DOUBLE PRECISION', 'text': 'VARCHAR', 'bool': 'BOOLEAN', 'time': 'TIMESTAMP'}[type] }}{% endmacro %}
+{#- a 64-bit integer: points, counts and sums -#}
+{% macro integer_type() %}BIGINT{% endmacro %}
 {% macro cast(expr, type) %}CAST({{ expr }} AS {{ sql.type_name(type) }}){% endmacro %}
 
 {#- ---- time ----
@@ -36,6 +38,10 @@
 {% macro after_last_at(x) %}REVERSE(SPLIT_PART(REVERSE({{ x }}), '@', 1)){% endmacro %}
 {% macro domain(x) %}CASE WHEN {{ sql.contains(x, "'@'") }} THEN {{ sql.lower_ascii(sql.after_last_at(x)) }} END{% endmacro %}
 {% macro empty_to_null(x) %}NULLIF({{ x }}, ''){% endmacro %}
+{#- a text column as the language reads it: empty is missing, compared byte for byte -#}
+{% macro text_value(x) %}{{ sql.empty_to_null(x) }}{% endmacro %}
+{#- a number column as the language reads it: the decimal value it shows -#}
+{% macro number_value(x) %}{{ x }}{% endmacro %}
 
 {#- ---- event properties in one JSON column ---- -#}
 {% macro json_text(column, name) %}JSON_EXTRACT_SCALAR({{ column }}, '$.{{ name }}'){% endmacro %}
@@ -45,6 +51,8 @@
 
 {#- ---- aggregation and statements ---- -#}
 {% macro count_if(cond) %}COUNT(CASE WHEN {{ cond }} THEN 1 END){% endmacro %}
+{#- the same, in a GROUP BY with hundreds of counts -#}
+{% macro count_if_many(cond) %}{{ sql.count_if(cond) }}{% endmacro %}
 {% macro create_view(name, query) %}CREATE OR REPLACE VIEW {{ name }} AS
 {{ query }};
 {% endmacro %}

@@ -4,6 +4,10 @@
 {% macro time_value(x, zoned=false) %}JULIANDAY({{ x }}){% endmacro %}
 {% macro timestamp(text) %}JULIANDAY('{{ text }}'){% endmacro %}
 {% macro type_name(type) %}{{ {'number': 'REAL', 'text': 'TEXT', 'bool': 'INTEGER', 'time': 'TEXT'}[type] }}{% endmacro %}
+{% macro integer_type() %}INTEGER{% endmacro %}
+{#- any value as text (a number the shell stored in a TEXT column); NULLIF's result compares
+    byte for byte (BINARY) whatever the column's collation -#}
+{% macro text_value(x) %}NULLIF(CAST({{ x }} AS TEXT), ''){% endmacro %}
 {% macro now() %}JULIANDAY('now'){% endmacro %}
 {% macro now_minus(seconds) %}JULIANDAY('now', '-{{ seconds }} seconds'){% endmacro %}
 {#- a JULIANDAY number holds whole milliseconds: back to them, then a floor division in integers -#}

@@ -1,0 +1,110 @@
+"""Issue 17: compiled SQL over warehouse column types gives the interpreter's number: `real`
+(float4) compares as the decimal it shows, case-insensitive text (citext, COLLATE NOCASE) compares
+byte for byte, a `text` attribute reads an integer or enum column, and sums are 64-bit (two rules
+of +2,000,000,000; a capped `each` of huge points over many events)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from sql.test_equivalence import load
+
+from leadrules.engine.python import score
+from leadrules.targets import Options
+from leadrules.targets.sql import compile as compile_sql
+
+AS_OF = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
+MODEL = """model "warehouse"
+lead p: number
+lead role: text
+lead code: text
+event v
+fit:
+  p >= 0.7: +20
+  p in 0.1..0.3: +300
+  role == "CEO": +4000
+  role contains "CE": +50000
+  role in ["CEO", "CTO"]: +600000
+  code == "7": +7000000
+big:
+  v: +2000000000
+  role is present: +2000000000
+  each v: +999999999999999 cap 999999999999999
+"""
+LEADS = [("1", 0.7, "ceo", 7), ("2", 0.3, "CEO", 8), ("3", 0.1, "cto", None)]
+EVENTS = [("1", "v", AS_OF - dt.timedelta(hours=h)) for h in range(3)]
+
+
+def expected():
+    model = load(MODEL)
+    leads = [
+        {"lead_id": i, "p": p, "role": r, "code": None if c is None else str(c)}
+        for i, p, r, c in LEADS
+    ]
+    events = [{"lead_id": i, "event": e, "occurred_at": t} for i, e, t in EVENTS]
+    return sorted(tuple(r.row().values()) for r in score(model, leads, events, AS_OF))
+
+
+def script(dialect):
+    return compile_sql(load(MODEL), Options(dialect=dialect, as_of=AS_OF)).text
+
+
+def rows(cur) -> list[tuple]:
+    return sorted(tuple(int(v) if isinstance(v, float) else v for v in r) for r in cur.fetchall())
+
+
+def test_postgres_real_citext_integer_and_64_bit_sums(pg):
+    name = "wh_" + uuid.uuid4().hex[:12]
+    with pg.cursor() as cur:
+        cur.execute(f"CREATE SCHEMA {name}; SET search_path TO {name}, public")
+        cur.execute("CREATE EXTENSION IF NOT EXISTS citext SCHEMA public")
+        cur.execute("CREATE TABLE leads (lead_id text, p real, role citext, code integer)")
+        cur.execute("CREATE TABLE events (lead_id text, event text, occurred_at timestamptz)")
+        cur.executemany("INSERT INTO leads VALUES (%s, %s, %s, %s)", LEADS)
+        cur.executemany("INSERT INTO events VALUES (%s, %s, %s)", EVENTS)
+        try:
+            cur.execute(script("postgres"))
+            cur.execute("SELECT * FROM lead_scores")
+            assert rows(cur) == expected()
+        finally:
+            cur.execute(f"DROP SCHEMA {name} CASCADE; SET search_path TO public")
+
+
+def test_duckdb_float_nocase_enum_and_64_bit_sums():
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("CREATE TYPE code AS ENUM ('7', '8')")
+    con.execute(
+        "CREATE TABLE leads (lead_id VARCHAR, p FLOAT, role VARCHAR COLLATE NOCASE, code code)"
+    )
+    con.execute("CREATE TABLE events (lead_id VARCHAR, event VARCHAR, occurred_at TIMESTAMPTZ)")
+    con.executemany(
+        "INSERT INTO leads VALUES (?, ?, ?, ?)",
+        [(i, p, r, None if c is None else str(c)) for i, p, r, c in LEADS],
+    )
+    con.executemany("INSERT INTO events VALUES (?, ?, ?)", EVENTS)
+    con.execute(script("duckdb"))
+    assert rows(con.execute("SELECT * FROM lead_scores")) == expected()
+
+
+@pytest.mark.parametrize("code_type", ["INTEGER", "TEXT"])
+def test_sqlite_nocase_numbers_in_text_and_64_bit_sums(code_type):
+    import sqlite3
+
+    con = sqlite3.connect(":memory:")
+    con.execute(
+        f"CREATE TABLE leads (lead_id TEXT, p REAL, role TEXT COLLATE NOCASE, code {code_type})"
+    )
+    con.execute("CREATE TABLE events (lead_id TEXT, event TEXT, occurred_at TEXT)")
+    con.executemany("INSERT INTO leads VALUES (?, ?, ?, ?)", LEADS)
+    con.executemany(
+        "INSERT INTO events VALUES (?, ?, ?)",
+        [(i, e, t.isoformat()) for i, e, t in EVENTS],
+    )
+    con.executescript(script("sqlite"))
+    got = rows(con.execute("SELECT * FROM lead_scores"))
+    assert got == expected()
+    assert all(isinstance(v, int) for row in got for v in row[1:-1])  # never a float
