@@ -101,10 +101,11 @@ def run(
     conn=None,
     tables=("leads", "events"),
     json_props: bool = False,
+    rules: bool = True,
 ):
     """lead_scores rows (sorted), the input tables read back after the run, and the group
-    totals rebuilt from lead_score_rules. With `json_props` the event properties are one JSON
-    column `props`."""
+    totals rebuilt from lead_score_rules (not read when `rules` is false). With `json_props`
+    the event properties are one JSON column `props`."""
     script = compile_sql(
         model,
         dialect,
@@ -139,8 +140,8 @@ def run(
 
     out = query("SELECT * FROM lead_scores")
     inputs = [query(f"SELECT * FROM {t}") for t in tables]
-    rules = query("SELECT lead_id, grp, SUM(points) FROM lead_score_rules GROUP BY lead_id, grp")
-    return normalize(out), inputs, normalize(rules)
+    sums = "SELECT lead_id, grp, SUM(points) FROM lead_score_rules GROUP BY lead_id, grp"
+    return normalize(out), inputs, normalize(query(sums)) if rules else None
 
 
 def expected(model, leads, events, as_of) -> list[tuple]:

@@ -12,7 +12,8 @@ from sql.gen import AS_OF, large_data, large_model
 from sql.test_equivalence import load
 
 from leadrules.targets import Options
-from leadrules.targets.sql import queries
+from leadrules.targets.sql import DIALECTS, queries
+from leadrules.targets.sql import compile as compile_sql
 
 MODELS: dict[int, object] = {}
 
@@ -23,8 +24,16 @@ def model_of(rules: int):
     return MODELS[rules]
 
 
-@pytest.mark.parametrize("rules", [2000, 10000])
-@pytest.mark.parametrize("dialect", ["duckdb", "sqlite", "postgres"])
+# DuckDB at 10,000 rules takes many minutes to plan (each rule is an expression of its own):
+# measured by bench/bench_sql_rules.py, not run here (docs/performance.md)
+CASES = [(d, 2000) for d in ("duckdb", "sqlite", "postgres")]
+CASES += [("sqlite", 10000), ("postgres", 10000)]
+# PostgreSQL plans `lead_score_rules` over 40 points views in minutes and gigabytes: not read
+# at 10,000 rules (a known limit, docs/targets/sql.md)
+SLOW_RULES = ("postgres", 10000)
+
+
+@pytest.mark.parametrize("dialect, rules", CASES)
 def test_thousands_of_rules_run_with_the_interpreters_scores(dialect, rules, request):
     conn = request.getfixturevalue("pg") if dialect == "postgres" else None
     name = "big_" + uuid.uuid4().hex[:12]
@@ -33,13 +42,17 @@ def test_thousands_of_rules_run_with_the_interpreters_scores(dialect, rules, req
     model = model_of(rules)
     leads, events = large_data(rules, leads=3, events_per_lead=30)
     try:
-        got, _inputs, rule_sums = engines.run(dialect, model, leads, events, AS_OF, conn=conn)
+        got, _inputs, rule_sums = engines.run(
+            dialect, model, leads, events, AS_OF, conn=conn, rules=(dialect, rules) != SLOW_RULES
+        )
     finally:
         if conn is not None:
             conn.execute(f"DROP SCHEMA {name} CASCADE; SET search_path TO public")
     want = engines.expected(model, leads, events, AS_OF)
     assert got == want
     assert any(row[-2] > 0 for row in want)  # rules fired
+    if rule_sums is None:
+        return
     caps = {g.name: g.cap for g in model.groups}
     names = model.group_names
     rebuilt = {
@@ -64,3 +77,17 @@ def test_views_stay_under_column_limits_and_small_models_keep_one_points_view():
             assert text.count(" AS r") <= 250
     small = load(large_model(40, chain=3))
     assert queries(small, Options(dialect="postgres")).more_points == ()
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_model_of_hundreds_of_rules_parses_in_every_dialect(dialect):
+    """The large-model forms (balanced sums and chains, the VALUES catalog, split points views)
+    in the dialects that cannot run here, read back by sqlglot."""
+    import sqlglot
+
+    model = load(large_model(300, group_size=200, chain=120))
+    text = compile_sql(model, Options(dialect=dialect, as_of=AS_OF)).text
+    statements = [s for s in sqlglot.parse(text, read=dialect) if s is not None]
+    created = [s for s in statements if isinstance(s, sqlglot.exp.Create)]
+    assert len(created) == (4 if dialect in ("postgres", "sqlite") else 3)
+    assert ("VALUES" in text) == (dialect != "bigquery")

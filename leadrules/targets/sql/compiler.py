@@ -380,17 +380,18 @@ class QueryBuilder:
             ]
             return _select(cols, points, "WHERE 1 = 0")
         names = ("i", "grp", "rule", "rule_text")
+        as_values = len(rules) > CATALOG_ROWS and sql.values_lists
         rows = []
         for i, rule in enumerate(rules, 1):
             values = [str(i), sql.string(rule.group), sql.string(rule.id), sql.string(rule.text)]
-            if len(rules) > CATALOG_ROWS:
+            if as_values:
                 rows.append("(" + ", ".join(values) + ")")
                 continue
             if i == 1:
                 values = [f"{v} AS {n}" for v, n in zip(values, names, strict=False)]
             rows.append("SELECT " + ", ".join(values))
         # built with its own layout, never re-indented
-        if len(rules) > CATALOG_ROWS:
+        if as_values:
             catalog = "VALUES\n  " + ",\n  ".join(rows)
             catalog_name = f"rule_catalog ({', '.join(names)})"
         else:
