@@ -123,3 +123,55 @@ def test_postgres_refuses_group_names_equal_in_their_first_63_bytes(tmp_path):
     assert result.exit_code == 1
     assert "LR0801" in result.output and "63 bytes" in result.output
     assert CliRunner().invoke(main, [*args, "--dialect", "duckdb"]).exit_code == 0
+
+
+JSON_MODEL = """model "json"
+event v(n: number, ok: bool)
+fit:
+  v where n >= 5: +1
+  v where n is missing: +10
+  v where ok == true: +100
+"""
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "sqlite", "postgres"])
+def test_an_empty_string_in_a_json_number_or_bool_property_is_missing(dialect, request):
+    props = ['{"n": "", "ok": ""}', '{"n": 7, "ok": true}']
+    model = load(JSON_MODEL)
+    leads = [{"lead_id": "1"}, {"lead_id": "2"}]
+    events = [{"lead_id": "1", "event": "v", "occurred_at": AS_OF, "n": None, "ok": None}]
+    events.append({"lead_id": "2", "event": "v", "occurred_at": AS_OF, "n": 7, "ok": True})
+    want = sorted(tuple(r.row().values()) for r in score(model, leads, events, AS_OF))
+    text = compile_sql(model, Options(dialect=dialect, as_of=AS_OF, properties_column="props"))
+    rows_in = [(str(i + 1), "v", AS_OF.replace(tzinfo=None), p) for i, p in enumerate(props)]
+    leads_sql = "CREATE TABLE leads (lead_id TEXT)"
+    if dialect == "postgres":
+        con = request.getfixturevalue("pg")
+        name = "js_" + uuid.uuid4().hex[:12]
+        cur = con.cursor()
+        cur.execute(f"CREATE SCHEMA {name}; SET search_path TO {name}")
+        types, mark = "TEXT, TEXT, TIMESTAMP, JSONB", "%s"
+    elif dialect == "duckdb":
+        import duckdb
+
+        con = cur = duckdb.connect()
+        types, mark = "VARCHAR, VARCHAR, TIMESTAMP, JSON", "?"
+    else:
+        import sqlite3
+
+        con = cur = sqlite3.connect(":memory:")
+        types, mark = "TEXT, TEXT, TEXT, TEXT", "?"
+        rows_in = [(i, e, t.isoformat(sep=" "), p) for i, e, t, p in rows_in]
+    try:
+        cur.execute(leads_sql)
+        cur.executemany(f"INSERT INTO leads VALUES ({mark})", [("1",), ("2",)])
+        names = ("lead_id", "event", "occurred_at", "props")
+        columns = ", ".join(f"{n} {t}" for n, t in zip(names, types.split(", "), strict=True))
+        cur.execute(f"CREATE TABLE events ({columns})")
+        cur.executemany(f"INSERT INTO events VALUES ({', '.join([mark] * 4)})", rows_in)
+        (cur.executescript if dialect == "sqlite" else cur.execute)(text.text)
+        got = rows(cur.execute("SELECT * FROM lead_scores") or cur)
+    finally:
+        if dialect == "postgres":
+            cur.execute(f"DROP SCHEMA {name} CASCADE; SET search_path TO public")
+    assert got == want

@@ -45,8 +45,9 @@
 
 {#- ---- event properties in one JSON column ---- -#}
 {% macro json_text(column, name) %}JSON_EXTRACT_SCALAR({{ column }}, '$.{{ name }}'){% endmacro %}
+{#- a number or bool property that is `""` is missing, as in data files (not a cast error) -#}
 {% macro json_prop(column, name, type) %}
-{%- if type == 'text' %}{{ sql.json_text(column, name) }}{% else %}{{ sql.cast(sql.json_text(column, name), type) }}{% endif -%}
+{%- if type == 'text' %}{{ sql.json_text(column, name) }}{% else %}{{ sql.cast(sql.empty_to_null(sql.json_text(column, name)), type) }}{% endif -%}
 {% endmacro %}
 
 {#- ---- aggregation and statements ---- -#}

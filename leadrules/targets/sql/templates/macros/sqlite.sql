@@ -20,7 +20,9 @@
 {#- RTRIM with every character but `@` leaves the text up to its last `@` -#}
 {% macro after_last_at(x) %}SUBSTR({{ x }}, LENGTH(RTRIM({{ x }}, REPLACE({{ x }}, '@', ''))) + 1){% endmacro %}
 {% macro json_text(column, name) %}JSON_EXTRACT({{ column }}, '$.{{ name }}'){% endmacro %}
-{% macro json_prop(column, name, type) %}JSON_EXTRACT({{ column }}, '$.{{ name }}'){% endmacro %}
+{% macro json_prop(column, name, type) %}
+{%- if type == 'text' %}JSON_EXTRACT({{ column }}, '$.{{ name }}'){% else %}NULLIF(JSON_EXTRACT({{ column }}, '$.{{ name }}'), ''){% endif -%}
+{% endmacro %}
 {% macro prologue(names) %}
 {% for name in names %}
 DROP VIEW IF EXISTS {{ name }};
