@@ -49,6 +49,13 @@ DIALECTS = ("duckdb", "sqlite", "postgres", "bigquery", "snowflake", "spark", "t
     help="Event properties are in this one JSON column instead of one column each.",
 )
 @click.option(
+    "--timestamp-type",
+    type=click.Choice(["naive", "zoned"]),
+    default="naive",
+    show_default=True,
+    help="trino: time columns are `timestamp` holding UTC (naive) or `timestamp with time zone`.",
+)
+@click.option(
     "--mode",
     type=click.Choice(["native", "workflows"]),
     default="native",
@@ -81,6 +88,7 @@ def command(
     leads_table,
     events_table,
     properties_column,
+    timestamp_type,
     mode,
     lang,
     best_effort,
@@ -95,6 +103,7 @@ def command(
         leads_table=leads_table,
         events_table=events_table,
         properties_column=properties_column,
+        timestamp_type=timestamp_type,
         best_effort=best_effort,
         mode=mode,
         lang=lang,

@@ -27,6 +27,7 @@ class Options:
     leads_table: str = "leads"
     events_table: str = "events"
     properties_column: str | None = None  # event properties in one JSON column of this name
+    timestamp_type: str = "naive"  # trino: time columns are `timestamp` (naive) or zoned
     best_effort: bool = False
     mode: str = "native"  # hubspot: native | workflows
     lang: str = "en"  # smoove recipe language: en | he

@@ -19,8 +19,8 @@ import json
 import re
 
 from leadrules.targets import Options, Output
-from leadrules.targets.sql import VIEWS, header, queries
-from leadrules.targets.sql.compiler import relation_parts
+from leadrules.targets.sql import header, queries, truncated_clashes
+from leadrules.targets.sql.compiler import points_view, relation_parts
 from leadrules.targets.sql.dialect import dialect
 
 SOURCES = {"leads": "leadrules_leads", "events": "leadrules_events"}  # one source per input
@@ -41,21 +41,21 @@ def _models(model, options: Options) -> dict[str, str]:
             used.append(kind)
             return f"{token}{kind}__"
 
-        q = queries(model, options, relation=relation, sql=dialect(options.dialect))
-        texts = (q.points, q.scores, q.rules)
-        if sum(t.count(token) for t in texts) == len(used):
+        views = queries(model, options, relation=relation, sql=dialect(options.dialect)).views()
+        if sum(text.count(token) for _name, text in views) == len(used):
             break
         n += 1
     calls = {
         "leads": f"{{{{ source('{SOURCES['leads']}', 'leads') }}}}",
         "events": f"{{{{ source('{SOURCES['events']}', 'events') }}}}",
-        "points": f"{{{{ ref('{VIEWS[0]}') }}}}",
     }
-    pattern = re.compile(re.escape(token) + r"(leads|events|points)__")
+    for i in range(1, len(views) - 1):
+        calls["points" if i == 1 else f"points_{i}"] = f"{{{{ ref('{points_view(i)}') }}}}"
+    pattern = re.compile(re.escape(token) + r"(leads|events|points(?:_\d+)?)__")
     out = {}
-    for name, text in zip(VIEWS, texts, strict=True):
+    for name, text in views:
         body = pattern.sub(lambda m: calls[m.group(1)], jinja_safe(text))
-        out[name] = jinja_safe(header(model, options)) + body + "\n"
+        out[name] = jinja_safe(header(model, options, [n for n, _t in views])) + body + "\n"
     return out
 
 
@@ -77,6 +77,9 @@ def _yaml(value: str) -> str:
 
 
 def compile(model, options: Options) -> Output:  # noqa: A001 - the targets' entry point
+    clashes = truncated_clashes(model, options)
+    if clashes:
+        return Output(diagnostics=clashes)
     slug = re.sub(r"[^a-z0-9_]+", "_", model.name.lower()).strip("_") or "model"
     project = f"leadrules_{slug}"
     files = {f"models/{name}.sql": text for name, text in _models(model, options).items()}

@@ -237,3 +237,57 @@ def datasets(draw):
         for e in events
     ]
     return lead_dicts, event_dicts
+
+
+def large_model(rules: int, group_size: int = 5000, chain: int = 1200) -> str:
+    """A model of `rules` page rules (`page_view where url == "/p/i": +1`, some `each` with a
+    cap) in groups of at most `group_size`, plus flat `or` and `and` chains of `chain` terms:
+    the shape of a B2C model with one rule per product page (issue 19)."""
+    lines = [
+        'model "large"',
+        "",
+        "lead size: number",
+        f"lead role: text from {lit(ROLE_COLUMN)}",
+        "event page_view(url: text)",
+        "event cart",
+        "",
+        "fit:",
+        "  " + " or ".join(f'role == "r{i}"' for i in range(chain)) + ": +5",
+        "  " + " and ".join(f"size > {-i}" for i in range(chain)) + ": +7",
+    ]
+    for g in range(0, rules, group_size):
+        lines.append(f"pages{g // group_size + 1}{' cap 900' if g else ''}:")
+        for i in range(g, min(rules, g + group_size)):
+            if i % 97 == 3:
+                lines.append(
+                    f'  each page_view where url == "/p/{i}" within 7d: +{i % 5 + 1} cap 3'
+                )
+            else:
+                lines.append(f'  page_view where url == "/p/{i}": +{i % 3 + 1}')
+    lines += ["engagement:", "  each cart: +2 cap 10", "tier hot >= 100", "tier warm 10..99"]
+    return "\n".join(lines) + "\n"
+
+
+def large_data(rules: int, leads: int = 4, events_per_lead: int = 40):
+    """Leads with page views spread over the rules' urls (some repeated), a few carts."""
+    lead_rows = [
+        {"lead_id": str(i), "size": i * 3 if i % 4 else None, "role": f"r{i * 7}"}
+        for i in range(1, leads + 1)
+    ]
+    events = []
+    for lead in range(1, leads + 1):
+        for k in range(events_per_lead):
+            page = (lead * 7919 + k * 104729) % rules
+            events.append(
+                {
+                    "lead_id": str(lead),
+                    "event": "page_view",
+                    "occurred_at": AS_OF - dt.timedelta(hours=k * 5 + lead),
+                    "url": f"/p/{page}",
+                }
+            )
+        events += [
+            {"lead_id": str(lead), "event": "cart", "occurred_at": AS_OF - dt.timedelta(days=k)}
+            for k in range(lead)
+        ]
+    return lead_rows, events

@@ -18,11 +18,25 @@ import os
 from collections.abc import Callable
 
 from leadrules.targets import Options, Output
-from leadrules.targets.sql.compiler import VIEWS, Queries, QueryBuilder, relation_parts
+from leadrules.targets.sql.compiler import (
+    VIEWS,
+    Queries,
+    QueryBuilder,
+    points_view,
+    relation_parts,
+)
 from leadrules.targets.sql.dialect import DIALECTS, dialect
 from leadrules.targets.sql.exprs import timestamp_text
 
-__all__ = ["DIALECTS", "VIEWS", "Queries", "compile", "queries", "relation_name"]
+__all__ = [
+    "DIALECTS",
+    "VIEWS",
+    "Queries",
+    "compile",
+    "queries",
+    "relation_name",
+    "truncated_clashes",
+]
 
 
 def relation_name(sql, name: str) -> str:
@@ -33,39 +47,85 @@ def relation_name(sql, name: str) -> str:
 def queries(
     model, options: Options, relation: Callable[[str], str] | None = None, sql=None
 ) -> Queries:
-    """The SELECTs of the three views. `relation(kind)` renders `leads`, `events` and `points`
-    (default: the options' table names, and the view `lead_score_points`)."""
+    """The SELECTs of the views. `relation(kind)` renders `leads`, `events`, `points` and, for a
+    model split over several points views, `points_2`... (default: the options' table names,
+    and the views `lead_score_points`, `lead_score_points_2`...)."""
     sql = sql or dialect(options.dialect)
     tables = {"leads": options.leads_table, "events": options.events_table}
 
     def default(kind: str) -> str:
-        return VIEWS[0] if kind == "points" else relation_name(sql, tables[kind])
+        if kind.startswith("points"):
+            return points_view(int(kind.partition("_")[2] or 1))
+        return relation_name(sql, tables[kind])
 
     relation = relation or default
-    builder = QueryBuilder(model, sql, options.as_of, relation, options.properties_column)
+    builder = QueryBuilder(
+        model,
+        sql,
+        options.as_of,
+        relation,
+        options.properties_column,
+        zoned=options.timestamp_type == "zoned",
+    )
+    chunks = builder.chunks()
+    points = [builder.points(chunk) for chunk in chunks]
+    more = [relation(f"points_{i}") for i in range(2, len(chunks) + 1)]
     return Queries(
-        builder.points(), builder.scores(relation("points")), builder.rules(relation("points"))
+        points[0],
+        builder.scores(relation("points"), more),
+        builder.rules(relation("points"), more),
+        tuple(points[1:]),
     )
 
 
-def header(model, options: Options) -> str:
+def header(model, options: Options, views: list[str] | None = None) -> str:
     """A comment naming what was compiled. User text is JSON-escaped: one line, ASCII only."""
+    views = views or list(VIEWS)
     as_of = timestamp_text(options.as_of) + " UTC" if options.as_of else "the current time"
     source = json.dumps(os.path.basename(model.path))
     return (
         f"-- leadrules {json.dumps(model.name)} ({source}), dialect {options.dialect}, "
         f"as-of {as_of}.\n-- Generated: do not edit. Reads "
         f"{json.dumps(options.leads_table)} and {json.dumps(options.events_table)}; "
-        f"creates the views {', '.join(VIEWS)}.\n"
+        f"creates the views {', '.join(views)}.\n"
     )
 
 
+def truncated_clashes(model, options: Options) -> list:
+    """PostgreSQL cuts names at 63 bytes: two group names (or a group and an output column)
+    equal in their first 63 bytes would be one column of `lead_scores`. LR0801 for each."""
+    if options.dialect != "postgres":
+        return []
+    from leadrules.targets import unsupported
+
+    seen = {name.encode()[:63]: name for name in ("lead_id", "score", "tier")}
+    out = []
+    for group in model.groups:
+        cut = group.name.encode()[:63]
+        if cut in seen:
+            out.append(
+                unsupported(
+                    "sql",
+                    f"the group `{group.name}` (the same as `{seen[cut]}` in its first 63 bytes, "
+                    "PostgreSQL's limit for a name)",
+                    group.loc,
+                    options,
+                    help="shorten one of the names so they differ within 63 bytes",
+                )
+            )
+        seen.setdefault(cut, group.name)
+    return out
+
+
 def compile(model, options: Options) -> Output:  # noqa: A001 - the targets' entry point
+    clashes = truncated_clashes(model, options)
+    if clashes:
+        return Output(diagnostics=clashes)
     sql = dialect(options.dialect)
-    q = queries(model, options, sql=sql)
-    names = list(reversed(VIEWS))  # dependents first
-    parts = [header(model, options), sql.prologue(names)]
-    for name, query in zip(VIEWS, (q.points, q.scores, q.rules), strict=False):
+    views = queries(model, options, sql=sql).views()
+    names = [name for name, _q in reversed(views)]  # dependents first
+    parts = [header(model, options, [name for name, _q in views]), sql.prologue(names)]
+    for name, query in views:
         parts.append(sql.create_view(name, query))
     parts.append(sql.epilogue(names))
     return Output(text="".join(parts))

@@ -27,14 +27,34 @@ from leadrules.targets.sql.exprs import (
 )
 
 VIEWS = ("lead_score_points", "lead_scores", "lead_score_rules")
+# Past this many rules the rule catalog is one VALUES list rather than a UNION ALL of SELECTs
+# (SQLite allows 500 SELECTs in a compound).
+CATALOG_ROWS = 100
+# Past this many counts in one GROUP BY, `count_if_many` (DuckDB binds many FILTER clauses in
+# quadratic time).
+MANY_COUNTS = 100
 _PART = re.compile(r'"((?:[^"]|"")*)"|`((?:[^`]|``)*)`|([^."`]+)')
 
 
 @dataclass(frozen=True)
 class Queries:
+    """The views' SELECTs. A model with more rules than a dialect allows columns in a view has its
+    points in several views: `points` (`lead_score_points`) and `more_points`
+    (`lead_score_points_2`, ...), each one row per lead with the points of a range of rules."""
+
     points: str
     scores: str
     rules: str
+    more_points: tuple[str, ...] = ()
+
+    def views(self) -> list[tuple[str, str]]:
+        """(view name, SELECT) in creation order."""
+        points = [(points_view(i), q) for i, q in enumerate((self.points, *self.more_points), 1)]
+        return [*points, (VIEWS[1], self.scores), (VIEWS[2], self.rules)]
+
+
+def points_view(i: int) -> str:
+    return VIEWS[0] if i == 1 else f"{VIEWS[0]}_{i}"
 
 
 def relation_parts(name: str) -> list[str]:
@@ -60,13 +80,16 @@ def relation_parts(name: str) -> list[str]:
 
 
 def unique_aliases(prefix: str, names: list[str]) -> list[str]:
-    """`prefix + name`, made unique ignoring case (engines that fold case see one name)."""
+    """`prefix + name`, made unique ignoring case (engines that fold case see one name). A long
+    name becomes `prefix + position`: PostgreSQL cuts names at 63 bytes."""
     seen: set[str] = set()
     out = []
     for i, name in enumerate(names, 1):
         alias = f"{prefix}{name}"
-        if alias.lower() in seen:
+        if alias.lower() in seen or len(alias.encode()) > 40:
             alias = f"{prefix}{i}_{name}"
+        if alias.lower() in seen or len(alias.encode()) > 40:
+            alias = f"{prefix}{i}"
         seen.add(alias.lower())
         out.append(alias)
     return out
@@ -80,39 +103,93 @@ class QueryBuilder:
         as_of: dt.datetime | None,
         relation: Callable[[str], str],
         properties_column: str | None,
+        zoned: bool = False,
     ):
         self.model = model
         self.sql = sql
         self.as_of_value = as_of
         self.relation = relation
         self.properties_column = properties_column
+        self.zoned = zoned
+        self._chunks: list[range] | None = None
+        # can the points of the plain rules, or the caps, add up past 32 bits?
+        reach = sum(abs(r.points) + (r.cap or 0) for r in model.rules)
+        self.wide = reach >= 2**31 - 1
         self.as_of = sql.timestamp(timestamp_text(as_of)) if as_of else sql.now()
+
+    def time(self, column: str) -> str:
+        """A time column in the dialect's one representation of times (see `time_value`)."""
+        return self.sql.time_value(column, self.zoned)
 
     def window_start(self, seconds: int) -> str:
         if self.as_of_value is not None:
             start = self.as_of_value - dt.timedelta(seconds=seconds)
             return self.sql.timestamp(timestamp_text(start))
-        return self.sql.minus_seconds(self.as_of, seconds)
+        return self.sql.now_minus(seconds)
 
-    # -- the points query
-    def points(self) -> str:
+    def raw_bounds(self, column: str, counts: list[tuple]) -> list[str]:
+        """Bounds on the raw `occurred_at` a day wider than the exact tests (a baked as-of only):
+        the upper one always, the lower one when every count has a window."""
+        if self.as_of_value is None:
+            return []
+        day = dt.timedelta(days=1)
+        bounds = [self.sql.raw_bound(column, "<=", timestamp_text(self.as_of_value + day))]
+        windows = [window for _events, window in counts]
+        if windows and None not in windows:
+            try:
+                low = self.as_of_value - dt.timedelta(seconds=max(windows)) - day
+            except OverflowError:
+                low = None
+            if low is not None:
+                bounds.append(self.sql.raw_bound(column, ">=", timestamp_text(low)))
+        return [b for b in bounds if b]
+
+    # -- the points queries
+    def chunks(self) -> list[range]:
+        """The rules (1-based positions) of each points view: all of them, or, where the dialect
+        limits a view's columns, consecutive ranges of at most `max_columns` rules and counts."""
+        if self._chunks is None:
+            self._chunks = self._split()
+        return self._chunks
+
+    def _split(self) -> list[range]:
+        limit = self.sql.max_columns
+        n = len(self.model.rules)
+        if limit is None or n <= limit:
+            return [range(1, n + 1)]
+        out, start, counts = [], 1, set()
+        for i, rule in enumerate(self.model.rules, 1):
+            needed = set(event_counts([rule]))
+            if i - start >= limit or len(counts | needed) > limit:
+                out.append(range(start, i))
+                start, counts = i, set()
+            counts |= needed
+        out.append(range(start, n + 1))
+        return out
+
+    def attr_aliases(self) -> dict[str, str]:
+        names = [a.name for a in self.model.attributes]
+        return dict(zip(names, unique_aliases("a_", names), strict=True))
+
+    def points(self, chunk: range | None = None) -> str:
         model, sql = self.model, self.sql
+        chunk = chunk if chunk is not None else range(1, len(model.rules) + 1)
+        all_rules = model.rules  # a property: computed on each access
+        rules = [(i, all_rules[i - 1]) for i in chunk]
         attrs = list(model.attributes)
-        attr_alias = dict(
-            zip(
-                (a.name for a in attrs), unique_aliases("a_", [a.name for a in attrs]), strict=False
-            )
-        )
-        counts = event_counts(model)
+        attr_alias = self.attr_aliases()
+        counts = event_counts([rule for _i, rule in rules])
         count_alias = {key: f"n{i}" for i, key in enumerate(counts, 1)}
         lead_cols = [("lead_id", f"l.{sql.ident('lead_id')}")]
         for a in attrs:
             col = f"l.{sql.ident(a.column)}"
-            if a.type == "time":
-                col = sql.time_value(col)
-            lead_cols.append(
-                (attr_alias[a.name], sql.empty_to_null(col) if a.type == "text" else col)
-            )
+            if a.type == "text":
+                col = sql.text_value(col)
+            elif a.type == "number":
+                col = sql.number_value(col)
+            elif a.type == "time":
+                col = self.time(col)
+            lead_cols.append((attr_alias[a.name], col))
         sources = list(dict.fromkeys(e.source for e in model.events))
         has_events = bool(counts and sources)
         for key in counts:
@@ -121,7 +198,7 @@ class QueryBuilder:
             )
         ctes = []
         if has_events:
-            ctes.append(("events_in_scope", lambda pad: self.events_in_scope(sources, pad)))
+            ctes.append(("events_in_scope", lambda pad: self.events_in_scope(sources, counts, pad)))
             ctes.append(("event_counts", lambda pad: self.event_counts(counts, count_alias, pad)))
         joins = (
             [f"LEFT JOIN event_counts AS c ON c.lead_id = l.{sql.ident('lead_id')}"]
@@ -133,34 +210,35 @@ class QueryBuilder:
         scope = Scope(attrs=attr_alias, counts=count_alias)
         render = Renderer(sql, self.as_of, scope)
         cols = [("lead_id", "lead_id")]
-        for i, rule in enumerate(model.rules, 1):
+        for i, rule in rules:
             cols.append((f"r{i}", self.rule_points(rule, render, count_alias)))
         for name in self.tier_attrs():
             cols.append((attr_alias[name], attr_alias[name]))
         return _with(ctes, _select(cols, "lead_facts"))
 
-    def events_in_scope(self, sources: list[str], pad: str) -> str:
+    def events_in_scope(self, sources: list[str], counts: list[tuple], pad: str) -> str:
         sql = self.sql
+        occurred_at = f"e.{sql.ident('occurred_at')}"
         cols = [
             ("lead_id", f"e.{sql.ident('lead_id')}"),
             ("event", f"e.{sql.ident('event')}"),
-            ("occurred_at", sql.time_value(f"e.{sql.ident('occurred_at')}")),
+            ("occurred_at", self.time(occurred_at)),
         ]
         for name, typ, alias in self.props():
             if self.properties_column:
                 expr = sql.json_prop(f"e.{sql.ident(self.properties_column)}", name, typ)
             else:
                 expr = f"e.{sql.ident(name)}"
-                expr = sql.time_value(expr) if typ == "time" else expr
-            cols.append((alias, sql.empty_to_null(expr) if typ == "text" else expr))
+                expr = sql.number_value(expr) if typ == "number" else expr
+            cols.append((alias, sql.text_value(expr) if typ == "text" else expr))
         names = ", ".join(sql.string(s) for s in sources)
-        return _select(
-            cols,
-            f"{self.relation('events')} AS e",
-            f"WHERE {sql.time_value('e.' + sql.ident('occurred_at'))} <= {self.as_of}",
-            f"  AND e.{sql.ident('event')} IN ({names})",
-            pad=pad,
-        )
+        where = [
+            f"{self.time(occurred_at)} <= {self.as_of}",
+            f"e.{sql.ident('event')} IN ({names})",
+        ]
+        where += self.raw_bounds(occurred_at, counts)
+        clauses = ["WHERE " + where[0]] + [f"  AND {w}" for w in where[1:]]
+        return _select(cols, f"{self.relation('events')} AS e", *clauses, pad=pad)
 
     def props(self) -> list[tuple[str, str, str]]:
         """(name, type, alias) of every declared property, once per name."""
@@ -188,18 +266,28 @@ class QueryBuilder:
                 terms.append(f"occurred_at >= {self.window_start(window)}")
             if events is not None and events.filter is not None:
                 terms.append(render.cond(events.filter))
-            cols.append((count_alias[key], sql.count_if(" AND ".join(terms) or "TRUE")))
+            cond = " AND ".join(terms) or "TRUE"
+            count = sql.count_if(cond) if len(counts) <= MANY_COUNTS else sql.count_if_many(cond)
+            cols.append((count_alias[key], count))
         return _select(cols, "events_in_scope", "GROUP BY lead_id", pad=pad)
 
     def rule_points(self, rule: m.Rule, render: Renderer, count_alias: dict) -> str:
+        """A rule's points, in 64-bit integers: a plain rule's literal is a BIGINT when the
+        model's points could pass 32 bits; `each` is capped before it multiplies (`n > cap // P`
+        is `P * n > cap`), so a capped product never overflows."""
         if rule.kind != "each":
-            return f"CASE WHEN {render.cond(rule.cond)} THEN {rule.points} ELSE 0 END"
-        total = f"{rule.points} * {count_alias[(rule.events, rule.window)]}"
+            points = str(rule.points)
+            if self.wide:
+                points = f"CAST({points} AS {self.sql.integer_type()})"
+            return f"CASE WHEN {render.cond(rule.cond)} THEN {points} ELSE 0 END"
+        count = count_alias[(rule.events, rule.window)]
+        if rule.points == 0:
+            return "0"
+        total = f"{rule.points} * {count}"
         if rule.cap is None:
             return total
-        if rule.points >= 0:
-            return f"CASE WHEN {total} > {rule.cap} THEN {rule.cap} ELSE {total} END"
-        return f"CASE WHEN {total} < -{rule.cap} THEN -{rule.cap} ELSE {total} END"
+        bound = rule.cap if rule.points > 0 else -rule.cap
+        return f"CASE WHEN {count} > {rule.cap // abs(rule.points)} THEN {bound} ELSE {total} END"
 
     def tier_attrs(self) -> list[str]:
         found: dict[str, None] = {}
@@ -209,15 +297,36 @@ class QueryBuilder:
         return [a.name for a in self.model.attributes if a.name in found]
 
     # -- the scores query
-    def scores(self, points: str) -> str:
+    def scores(self, points: str, more_points: list[str] | None = None) -> str:
+        """From the points view, or (`more_points`) from several: their partial group sums,
+        stacked and summed per lead."""
         model, sql = self.model, self.sql
-        attrs = [a.name for a in model.attributes]
-        attr_alias = dict(zip(attrs, unique_aliases("a_", attrs), strict=False))
+        attr_alias = self.attr_aliases()
         tier_attrs = [attr_alias[name] for name in self.tier_attrs()]
         index = {rule.id: i for i, rule in enumerate(model.rules, 1)}
-        group_cols = [("lead_id", "lead_id")] + [(a, a) for a in tier_attrs]
+        keys = [("lead_id", "lead_id")] + [(a, a) for a in tier_attrs]
+        group_cols = list(keys)
+        ctes = []
+        sums = {}
+        if more_points:
+            parts = []
+            for chunk, relation in zip(self.chunks(), [points, *more_points], strict=True):
+                cols = list(keys)
+                for gi, group in enumerate(model.groups, 1):
+                    terms = [f"r{index[r.id]}" for r in group.rules if index[r.id] in chunk]
+                    cols.append((f"s{gi}", balanced(terms, "+") or "0"))
+                parts.append(_select(cols, relation, pad="  "))
+            ctes.append(("partial_sums", lambda pad: "\n  UNION ALL\n".join(parts)))
+            source = "partial_sums"
+            for gi in range(1, len(model.groups) + 1):
+                sums[gi] = f"CAST(SUM(s{gi}) AS {sql.integer_type()})"
+            group_by = ["GROUP BY " + ", ".join(name for name, _e in keys)]
+        else:
+            source, group_by = points, []
+            for gi, group in enumerate(model.groups, 1):
+                sums[gi] = balanced([f"r{index[r.id]}" for r in group.rules], "+") or "0"
         for gi, group in enumerate(model.groups, 1):
-            total = " + ".join(f"r{index[r.id]}" for r in group.rules) or "0"
+            total = sums[gi]
             if group.cap is not None:
                 total = f"CASE WHEN {total} > {group.cap} THEN {group.cap} ELSE {total} END"
             group_cols.append((f"g{gi}", total))
@@ -233,8 +342,8 @@ class QueryBuilder:
         cols = [("lead_id", "lead_id")]
         cols += [(sql.ident(g.name), f"g{gi}") for gi, g in enumerate(model.groups, 1)]
         cols += [("score", "score"), ("tier", self.tier(render))]
-        ctes = [
-            ("group_scores", lambda pad: _select(group_cols, points, pad=pad)),
+        ctes += [
+            ("group_scores", lambda pad: _select(group_cols, source, *group_by, pad=pad)),
             ("totals", lambda pad: _select(totals, "group_scores", pad=pad)),
         ]
         return _with(ctes, _select(cols, "totals"))
@@ -258,7 +367,7 @@ class QueryBuilder:
         return "CASE\n    " + "\n    ".join(branches) + "\n  END"
 
     # -- the per-rule query
-    def rules(self, points: str) -> str:
+    def rules(self, points: str, more_points: list[str] | None = None) -> str:
         sql = self.sql
         rules = self.model.rules
         if not rules:
@@ -270,28 +379,49 @@ class QueryBuilder:
                 ("rule_text", f"CAST(NULL AS {sql.type_name('text')})"),
             ]
             return _select(cols, points, "WHERE 1 = 0")
+        names = ("i", "grp", "rule", "rule_text")
+        as_values = len(rules) > CATALOG_ROWS and sql.values_lists
         rows = []
         for i, rule in enumerate(rules, 1):
             values = [str(i), sql.string(rule.group), sql.string(rule.id), sql.string(rule.text)]
+            if as_values:
+                rows.append("(" + ", ".join(values) + ")")
+                continue
             if i == 1:
-                names = ("i", "grp", "rule", "rule_text")
                 values = [f"{v} AS {n}" for v, n in zip(values, names, strict=False)]
             rows.append("SELECT " + ", ".join(values))
-        catalog = "\n  UNION ALL ".join(rows)  # built with its own layout, never re-indented
-        pick = (
-            "CASE k.i "
-            + " ".join(f"WHEN {i} THEN p.r{i}" for i in range(1, len(rules) + 1))
-            + " END"
-        )
-        cols = [
-            ("lead_id", "p.lead_id"),
-            ("grp", "k.grp"),
-            ("rule", "k.rule"),
-            ("points", pick),
-            ("rule_text", "k.rule_text"),
-        ]
-        body = _select(cols, f"{points} AS p", "CROSS JOIN rule_catalog AS k")
-        return _with([("rule_catalog", lambda pad: pad + catalog)], body)
+        # built with its own layout, never re-indented
+        if as_values:
+            catalog = "VALUES\n  " + ",\n  ".join(rows)
+            catalog_name = f"rule_catalog ({', '.join(names)})"
+        else:
+            catalog, catalog_name = "\n  UNION ALL ".join(rows), "rule_catalog"
+        parts = []
+        for chunk, relation in zip(self.chunks(), [points, *(more_points or [])], strict=True):
+            pick = "CASE k.i " + " ".join(f"WHEN {i} THEN p.r{i}" for i in chunk) + " END"
+            cols = [
+                ("lead_id", "p.lead_id"),
+                ("grp", "k.grp"),
+                ("rule", "k.rule"),
+                ("points", pick),
+                ("rule_text", "k.rule_text"),
+            ]
+            where = [] if not more_points else [f"WHERE k.i BETWEEN {chunk[0]} AND {chunk[-1]}"]
+            parts.append(_select(cols, f"{relation} AS p", "CROSS JOIN rule_catalog AS k", *where))
+        body = "\nUNION ALL\n".join(parts)
+        return _with([(catalog_name, lambda pad: pad + catalog)], body)
+
+
+def balanced(terms: list[str], op: str, flat: int = 50, width: int = 8) -> str:
+    """`a op b op ...`, flat up to `flat` terms (as written by hand); longer, a balanced tree of
+    parenthesized runs of at most `width` terms, so no engine meets an expression deeper than a
+    few dozen levels (DuckDB and SQLite refuse depths past 1,000; DuckDB binds a long flat chain
+    in quadratic time)."""
+    if len(terms) <= flat:
+        return f" {op} ".join(terms)
+    size = -(-len(terms) // width)  # terms per run, so there are at most `width` runs
+    runs = [terms[i : i + size] for i in range(0, len(terms), size)]
+    return f" {op} ".join(f"({balanced(run, op, width, width)})" for run in runs)
 
 
 def _select(cols: list[tuple[str, str | None]], source: str, *clauses: str, pad: str = "") -> str:

@@ -18,6 +18,12 @@ from functools import cache
 from pathlib import Path
 
 DIALECTS = ("duckdb", "sqlite", "postgres", "bigquery", "snowflake", "spark", "trino")
+# Rules (and event counts) per points view where a view's columns are limited: PostgreSQL 1,600
+# (and 1,664 in a SELECT list), SQLite 2,000; 250 keeps each view quick to plan. Elsewhere one
+# view holds every rule.
+MAX_COLUMNS = {"postgres": 250, "sqlite": 250}
+# Dialects without a `VALUES` list as a table: the rule catalog stays a UNION ALL of SELECTs.
+NO_VALUES = {"bigquery"}
 PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -29,6 +35,8 @@ class Dialect:
         if name not in DIALECTS:
             raise ValueError(f"unknown SQL dialect {name!r}")
         self.name = name
+        self.max_columns = MAX_COLUMNS.get(name)
+        self.values_lists = name not in NO_VALUES
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES)),
             autoescape=False,

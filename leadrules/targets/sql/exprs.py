@@ -78,10 +78,11 @@ class Renderer:
 
     # -- conditions
     def cond(self, e) -> str:
-        if isinstance(e, m.And):
-            return "(" + " AND ".join(self.cond(i) for i in e.items) + ")"
-        if isinstance(e, m.Or):
-            return "(" + " OR ".join(self.cond(i) for i in e.items) + ")"
+        if isinstance(e, (m.And, m.Or)):
+            from leadrules.targets.sql.compiler import balanced
+
+            op = "AND" if isinstance(e, m.And) else "OR"
+            return "(" + balanced([self.cond(i) for i in e.items], op) + ")"
         if isinstance(e, m.Not):
             return f"(NOT {self.cond(e.operand)})"
         if isinstance(e, m.Cmp):
@@ -110,8 +111,8 @@ class Renderer:
         raise TypeError(f"not a condition: {type(e).__name__}")
 
 
-def event_counts(model: m.Model) -> list[tuple]:
-    """Every distinct (EventSet or None, window) the model counts, in first-use order."""
+def event_counts(rules) -> list[tuple]:
+    """Every distinct (EventSet or None, window) the rules count, in first-use order."""
     found: dict[tuple, None] = {}
 
     def walk(e) -> None:
@@ -123,7 +124,7 @@ def event_counts(model: m.Model) -> list[tuple]:
         elif isinstance(e, m.Not):
             walk(e.operand)
 
-    for rule in model.rules:
+    for rule in rules:
         if rule.kind == "each":
             found.setdefault((rule.events, rule.window))
         else:

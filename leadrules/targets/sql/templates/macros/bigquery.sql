@@ -2,6 +2,12 @@
 {% macro ident(name) %}`{{ name | replace('\\', '\\\\') | replace('`', '\\`') }}`{% endmacro %}
 {% macro string(value) %}'{{ value | replace('\\', '\\\\') | replace("'", "\\'") | replace('\n', '\\n') | replace('\r', '\\r') }}'{% endmacro %}
 {% macro type_name(type) %}{{ {'number': 'FLOAT64', 'text': 'STRING', 'bool': 'BOOL', 'time': 'TIMESTAMP'}[type] }}{% endmacro %}
+{#- a TIMESTAMP is the instant it is; a DATETIME is read as UTC by the CAST -#}
+{% macro time_value(x, zoned=false) %}CAST({{ x }} AS TIMESTAMP){% endmacro %}
+{% macro timestamp(text) %}TIMESTAMP '{{ text }}+00'{% endmacro %}
+{#- a string literal takes the column's type, TIMESTAMP or DATETIME: partitions are pruned -#}
+{% macro raw_bound(column, op, text) %}{{ column }} {{ op }} '{{ text }}'{% endmacro %}
+{% macro integer_type() %}INT64{% endmacro %}
 {% macro now() %}CURRENT_TIMESTAMP(){% endmacro %}
 {% macro minus_seconds(ts, seconds) %}TIMESTAMP_SUB({{ ts }}, INTERVAL {{ seconds }} SECOND){% endmacro %}
 {% macro epoch_us(t) %}UNIX_MICROS({{ t }}){% endmacro %}

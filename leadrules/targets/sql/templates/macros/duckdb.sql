@@ -1,4 +1,10 @@
 {#- DuckDB: native suffix/prefix tests, negative split index, microsecond epochs. -#}
+{#- a TIMESTAMPTZ is the instant it is and a TIMESTAMP is read as UTC, whatever the session's
+    TimeZone: back to a TIMESTAMP in UTC through its epoch microseconds -#}
+{% macro time_value(x, zoned=false) %}MAKE_TIMESTAMP(EPOCH_US({{ x }})){% endmacro %}
+{#- any column as text (an ENUM, a number), compared byte for byte whatever its collation
+    (`COLLATE NOCASE` would make `role == "CEO"` match `ceo`) -#}
+{% macro text_value(x) %}NULLIF(CAST({{ x }} AS VARCHAR) COLLATE "binary", ''){% endmacro %}
 {% macro now() %}CAST(TIMEZONE('UTC', CURRENT_TIMESTAMP) AS TIMESTAMP){% endmacro %}
 {% macro epoch_us(t) %}EPOCH_US({{ t }}){% endmacro %}
 {% macro type_name(type) %}{{ {'number': 'DOUBLE', 'text': 'VARCHAR', 'bool': 'BOOLEAN', 'time': 'TIMESTAMP'}[type] }}{% endmacro %}
@@ -11,3 +17,5 @@
 {% macro lower_ascii(x) %}CASE WHEN STRLEN({{ x }}) = LENGTH({{ x }}) THEN LOWER({{ x }}) ELSE TRANSLATE({{ x }}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') END{% endmacro %}
 {#- COUNT_IF is several times slower than a filtered COUNT(*) (DuckDB 2.0) -#}
 {% macro count_if(cond) %}COUNT(*) FILTER (WHERE {{ cond }}){% endmacro %}
+{#- ... but it binds hundreds of FILTER clauses in quadratic time -#}
+{% macro count_if_many(cond) %}COUNT(CASE WHEN {{ cond }} THEN 1 END){% endmacro %}

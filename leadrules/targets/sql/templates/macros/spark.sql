@@ -8,7 +8,7 @@
 {% macro ident(name) %}`{{ name | replace('`', '``') }}`{% endmacro %}
 {% macro string(value) %}'{{ value | replace('\\', '\\\\') | replace("'", "\\'") | replace('\n', '\\n') | replace('\r', '\\r') }}'{% endmacro %}
 {% macro timestamp(text) %}TIMESTAMP '{{ text }}Z'{% endmacro %}
-{% macro time_value(x) %}CASE WHEN TYPEOF({{ x }}) = 'timestamp_ntz' THEN CAST(CONCAT(CAST({{ x }} AS STRING), 'Z') AS TIMESTAMP) ELSE {{ x }} END{% endmacro %}
+{% macro time_value(x, zoned=false) %}CASE WHEN TYPEOF({{ x }}) = 'timestamp_ntz' THEN CAST(CONCAT(CAST({{ x }} AS STRING), 'Z') AS TIMESTAMP) ELSE {{ x }} END{% endmacro %}
 {% macro type_name(type) %}{{ {'number': 'DOUBLE', 'text': 'STRING', 'bool': 'BOOLEAN', 'time': 'TIMESTAMP'}[type] }}{% endmacro %}
 {% macro now() %}CURRENT_TIMESTAMP(){% endmacro %}
 {% macro minus_seconds(ts, seconds) %}TIMESTAMP_MICROS(UNIX_MICROS({{ ts }}) - {{ seconds }}000000){% endmacro %}
