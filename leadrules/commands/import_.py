@@ -18,8 +18,14 @@ from leadrules.commands.scoring import data_options
     metavar="URL",
     help="The store: sqlite:///PATH or postgresql://...",
 )
+@click.option(
+    "--id-column",
+    metavar="COLUMN",
+    help="The events file's column of event ids: each event is stored once by its id (the "
+    "`id` of the API). Default: events are keyed by their content.",
+)
 @data_options
-def command(file, db_url, leads_path, events_path, options):
+def command(file, db_url, id_column, leads_path, events_path, options):
     """Load leads and events files (read as `leadrules score` reads them) into the store of
     `leadrules serve`, idempotently, then rescore the leads they touched."""
     from leadrules.data import DataError
@@ -35,7 +41,12 @@ def command(file, db_url, leads_path, events_path, options):
     service = Service(store, result.model, result.sources)
     try:
         counts = import_files(
-            service, leads_path, events_path, options, lambda m: click.echo(m, err=True)
+            service,
+            leads_path,
+            events_path,
+            options,
+            lambda m: click.echo(m, err=True),
+            id_column=id_column,
         )
     except DataError as e:
         fail(str(e))

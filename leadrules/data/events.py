@@ -73,8 +73,12 @@ def check_nested_properties(model, path: str, options) -> None:
 
 
 class EventReader:
-    def __init__(self, model, path: str, options, bad: BadRows):
+    """Yields (lead id, event type index, occurred_at, property values) per event, with the
+    event's id last when `id_column` names a column of event ids (`leadrules import`)."""
+
+    def __init__(self, model, path: str, options, bad: BadRows, id_column: str | None = None):
         check_nested_properties(model, path, options)
+        self.id_column = id_column
         self.path = path
         self.bad = bad
         self.options = options
@@ -83,6 +87,7 @@ class EventReader:
         prop_columns = [p.column for e in model.events for p in e.props]
         wanted = [options.event_key, options.event_column, options.time_column]
         wanted += [options.properties_column] if options.properties_column else prop_columns
+        wanted += [id_column] if id_column else []
         self.table = open_table(path, wanted, options)
         self.converters = converters_for(options)
 
@@ -103,6 +108,9 @@ class EventReader:
             key_i = self._column(opts.event_key, "the lead key", key_option)
             kind_i = self._column(opts.event_column, "the event type", "--event-column")
             time_i = self._column(opts.time_column, "the event time", "--time-column")
+            id_i = None
+            if self.id_column:
+                id_i = self._column(self.id_column, "the event id", "--id-column")
             # event source name -> (type index, properties reader or None when it has none)
             by_source = {e.source: (i, self._props_reader(e)) for i, e in enumerate(self.events)}
             bad, path, unit = self.bad, self.path, self.table.unit
@@ -135,7 +143,12 @@ class EventReader:
                     if occurred_at is None:
                         continue
                 index, read_props = found
-                if read_props is None:
+                if id_i is not None:
+                    event_id = self._event_id(row[id_i], line)
+                    props = () if read_props is None else read_props(row, line)
+                    if event_id is not None and props is not None:
+                        yield lead_id, index, occurred_at, props, event_id
+                elif read_props is None:
                     yield lead_id, index, occurred_at, ()
                 else:
                     props = read_props(row, line)
@@ -143,6 +156,20 @@ class EventReader:
                         yield lead_id, index, occurred_at, props
         finally:
             self.table.close()
+
+    def _event_id(self, value, line) -> str | None:
+        """An event id as text (a number written as its integer or decimal text), or the row is
+        bad."""
+        try:
+            text = to_text(value)
+        except ValueError as e:
+            self.bad.bad(self.path, line, f"event id: {e}", self.table.unit)
+            return None
+        if text is None or not text.strip():
+            message = f"missing event id in column `{self.id_column}`"
+            self.bad.bad(self.path, line, message, self.table.unit)
+            return None
+        return text
 
     def _unknown_type(self, source, line) -> None:
         if source is None or source == "":

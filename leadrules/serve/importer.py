@@ -1,8 +1,9 @@
 """`leadrules import`: leads and events files loaded into a serve store, then rescored.
 
 The files are read by the same readers as `leadrules score` (same typing, same errors). Events
-are keyed by their content (lead, type, time, properties) and their rank among identical rows
-of the file, so that importing a file twice stores each row once and two identical rows stay
+are keyed by an id column when one is named (`--id-column`: the same key as an event's `id` in
+the API), else by their content (lead, type, time, properties) and their rank among identical
+rows of the file, so that importing a file twice stores each row once and two identical rows stay
 two events. Lead attributes are replaced by the file's values. Every lead the import touched is
 then rescored (cause `event`), with its history, transitions and deliveries as for live events.
 """
@@ -23,12 +24,15 @@ def _json_value(value):
     return value.isoformat() if isinstance(value, dt.datetime) else value
 
 
-def import_files(service, leads_path: str, events_path: str, options, report) -> dict:
-    """Returns counts: leads, events stored, duplicates, ignored (undeclared types)."""
+def import_files(
+    service, leads_path: str, events_path: str, options, report, id_column: str | None = None
+) -> dict:
+    """Returns counts: leads, events stored, duplicates, ignored (undeclared types). With
+    `id_column`, each event is keyed by its id, as `id` keys an event posted to the API."""
     model = service.model
     bad = BadRows(skip=options.skip_bad_rows, report=report)
     leads = read_leads(model, leads_path, options.lead_key, bad)
-    reader = EventReader(model, events_path, options, bad)
+    reader = EventReader(model, events_path, options, bad, id_column)
     now = service.clock()
     touched: set[str] = set()
     counts = Counter()
@@ -63,17 +67,19 @@ def import_files(service, leads_path: str, events_path: str, options, report) ->
                     counts["duplicates"] += 1
         batch.clear()
 
-    for lead_id, kind, occurred_at, props in reader:
+    for lead_id, kind, occurred_at, props, *event_id in reader:
         event = model.events[kind]
         values = {p.name: _json_value(v) for p, v in zip(event.props, props, strict=True)}
-        content = json.dumps(
-            [lead_id, event.source, occurred_at.isoformat(), values], sort_keys=True
-        )
-        seen[content] += 1
-        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:32]
-        batch.append(
-            (lead_id, event.source, occurred_at, values, f"import:{digest}:{seen[content]}")
-        )
+        if event_id:
+            key = event_id[0]
+        else:
+            content = json.dumps(
+                [lead_id, event.source, occurred_at.isoformat(), values], sort_keys=True
+            )
+            seen[content] += 1
+            digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:32]
+            key = f"import:{digest}:{seen[content]}"
+        batch.append((lead_id, event.source, occurred_at, values, key))
         if len(batch) >= CHUNK:
             flush()
     if batch:

@@ -71,3 +71,50 @@ def test_import_reports_bad_rows_like_score(tmp_path):
     )
     assert r.exit_code == 1
     assert "events.csv:2" in r.output and "not-a-time" in r.output
+
+
+def _import(db_url, events, *extra):
+    return CliRunner().invoke(
+        main,
+        [
+            "import",
+            str(B2B),
+            "--db",
+            db_url,
+            "--leads",
+            str(DATA / "leads.csv"),
+            "--events",
+            str(events),
+            *extra,
+        ],
+    )
+
+
+def test_import_keys_events_by_an_id_column(db_url, tmp_path):
+    """`--id-column`: an event is stored once by its id, the same key as `id` in the API (two
+    rows of one id are one event; two identical rows of two ids are two)."""
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "evt,lead_id,event,occurred_at,url,form\n"
+        "a1,1,page_view,2025-12-30T10:00:00Z,/pricing,\n"
+        "a1,1,page_view,2025-12-30T10:00:00Z,/pricing,\n"
+        "7,1,webinar_signup,2025-12-30T11:00:00Z,,\n"
+        "8,1,webinar_signup,2025-12-30T11:00:00Z,,\n"
+    )
+    r = _import(db_url, events, "--id-column", "evt")
+    assert r.exit_code == 0, r.output
+    assert "3 new events (1 already stored" in r.output
+    assert sorted(e[0] for e in events_by_id(db_url)) == ["7", "8", "a1"]
+    r = _import(db_url, events, "--id-column", "evt")
+    assert "0 new events (4 already stored" in r.output
+
+
+def test_import_id_column_missing_or_empty(tmp_path):
+    events = tmp_path / "events.csv"
+    events.write_text("evt,lead_id,event,occurred_at,url,form\n,1,webinar_signup,2025-12-30,,\n")
+    r = _import(f"sqlite:///{tmp_path / 's.db'}", events, "--id-column", "evt")
+    assert r.exit_code == 1
+    assert "events.csv:2" in r.output and "missing event id in column `evt`" in r.output
+    r = _import(f"sqlite:///{tmp_path / 't.db'}", events, "--id-column", "event_id")
+    assert r.exit_code == 1
+    assert "no column `event_id`, needed by the event id" in r.output
