@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections import Counter
 from collections.abc import Callable, Collection
 from itertools import repeat
-from types import SimpleNamespace
 
 from leadrules import model as m
 from leadrules.engine import DataOptions, LeadResult
@@ -164,7 +162,7 @@ def _events_view(
     con, model: m.Model, src: Source, as_of: dt.datetime, options: DataOptions, leads_path: str
 ) -> list[str]:
     from leadrules.data.events import event_declaration
-    from leadrules.engine.python import notes
+    from leadrules.engine.python import notes_of_counts
     from leadrules.targets.sql.exprs import timestamp_text
 
     key_option = "--events-key" if options.events_key else "--lead-key"
@@ -250,20 +248,10 @@ def _events_view(
         f"FROM (SELECT event, occurred_at, lead_id IN (SELECT lead_id FROM leads) AS known, "
         f"{flags} FROM events) GROUP BY event"
     ).fetchall()
-    unknown = after = 0
-    ignored: Counter[str] = Counter()
-    for event, rows, n_unknown, n_after, *n_problems in groups:
-        if not event or any(
-            n and (kinds is None or event in kinds)
-            for n, (_sql, kinds) in zip(n_problems, problems, strict=True)
-        ):
-            raise Problem(src.path)
-        if event in declared:
-            unknown += n_unknown
-            after += n_after
-        else:
-            ignored[event] = rows
-    return notes(SimpleNamespace(unknown_leads=unknown, after_as_of=after), ignored, leads_path)
+    found = notes_of_counts(groups, problems, declared, leads_path)
+    if found is None:
+        raise Problem(src.path)
+    return found
 
 
 # ---- helpers -----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import datetime as dt
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from types import SimpleNamespace
 
 from leadrules import model as m
 from leadrules.data import BadRows, DataError, EventReader, read_leads
@@ -153,6 +154,28 @@ def notes(scorer: Scorer, ignored_types: Counter, leads_path: str) -> list[str]:
         n = scorer.after_as_of
         out.append(f"note: ignored {n} event{'s' * (n != 1)} after the as-of")
     return out
+
+
+def notes_of_counts(groups, problems, declared, leads_path: str) -> list[str] | None:
+    """The interpreter's notes from an SQL engine's validation pass, or None when it counted a
+    problem the file readers must word. `groups`: per event type name, (name, rows, rows of
+    unknown leads, rows after the as-of, *rows with each problem); `problems`: (sql, the event
+    types it concerns or None for all) in the same order; `declared`: the declared types."""
+    unknown = after = 0
+    ignored: Counter[str] = Counter()
+    for event, rows, n_unknown, n_after, *n_problems in groups:
+        if not event or any(
+            n and (kinds is None or event in kinds)
+            for n, (_sql, kinds) in zip(n_problems, problems, strict=True)
+        ):
+            return None
+        if event in declared:
+            unknown += n_unknown
+            after += n_after
+        else:
+            ignored[event] = rows
+    counted = SimpleNamespace(unknown_leads=unknown, after_as_of=after)
+    return notes(counted, ignored, leads_path)  # type: ignore[arg-type]
 
 
 def _stderr(message: str) -> None:

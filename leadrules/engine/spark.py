@@ -25,9 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections import Counter
 from collections.abc import Callable, Collection
-from types import SimpleNamespace
 
 from leadrules import model as m
 from leadrules.data import DataError, data_format
@@ -340,7 +338,7 @@ def _event_columns(model: m.Model, options: DataOptions) -> dict[str, str]:
 
 def _events_view(spark, model, src: Source, as_of, options, leads_path, names) -> list[str]:
     from leadrules.data.events import event_declaration
-    from leadrules.engine.python import notes
+    from leadrules.engine.python import notes_of_counts
     from leadrules.targets.sql.exprs import timestamp_text
 
     option = "--events-key" if options.events_key else "--lead-key"
@@ -407,20 +405,10 @@ def _events_view(spark, model, src: Source, as_of, options, leads_path, names) -
         f"(SELECT DISTINCT lead_id AS {KEY} FROM {names['leads']}) AS k "
         f"ON e.lead_id = k.{KEY})) GROUP BY event"
     ).collect()
-    unknown = after = 0
-    ignored: Counter[str] = Counter()
-    for event, rows, n_unknown, n_after, *n_problems in groups:
-        if not event or any(
-            n and (kinds is None or event in kinds)
-            for n, (_sql, kinds) in zip(n_problems, problems, strict=True)
-        ):
-            raise Problem(f"{src.path}: bad rows")
-        if event in declared:
-            unknown += n_unknown
-            after += n_after
-        else:
-            ignored[event] = rows
-    return notes(SimpleNamespace(unknown_leads=unknown, after_as_of=after), ignored, leads_path)
+    found = notes_of_counts(groups, problems, declared, leads_path)
+    if found is None:
+        raise Problem(f"{src.path}: bad rows")
+    return found
 
 
 # ---- helpers -----------------------------------------------------------------------------
