@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from leadrules.syntax.ast import Span
+from leadrules.source import Span
 
 ERROR = "error"
 WARNING = "warning"

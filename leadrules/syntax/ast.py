@@ -12,19 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
-
-@dataclass(frozen=True, order=True)
-class Span:
-    """A region of a source file; lines and columns are 1-based, end is exclusive."""
-
-    path: str
-    line: int
-    col: int
-    end_line: int
-    end_col: int
-
-    def to(self, other: Span) -> Span:
-        return Span(self.path, self.line, self.col, other.end_line, other.end_col)
+from leadrules.source import Span as Span  # re-exported: every node carries one
 
 
 def _span_field():
