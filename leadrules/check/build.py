@@ -72,7 +72,7 @@ class Builder:
         self.symbols[name.id] = Symbol(kind, name.id, node, name.span)
         return True
 
-    def build(self) -> m.Model | None:
+    def build(self) -> m.Model:
         self.collect()
         groups = self.groups()
         clamp = scoring.clamp(self)
@@ -230,7 +230,7 @@ class Builder:
 
     # -- groups
     def groups(self) -> tuple[m.Group, ...]:
-        out: list[m.Group] = []
+        out: list[m.Group | None] = []
         default_rules: list = []
         default_at = None
         for s in self.statements():

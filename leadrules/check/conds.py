@@ -114,8 +114,9 @@ class Resolver(ValueResolver):
                     event = self.events.get(self.event_source(where.source, ctx).event)
                     fix = f"{where.source.id} where ({printer.expr(where.cond)} and "
                     fix += f"{printer.expr(item)})"
-                    for p in event.props if event else ():
-                        self.after_where[p.name] = (event.name, fix)
+                    if event is not None:
+                        for p in event.props:
+                            self.after_where[p.name] = (event.name, fix)
                 out.append(self.cond(item, ctx))
                 src = item.source if isinstance(item, (ast.Within, ast.Count)) else item
                 where = src if isinstance(src, ast.Where) else where

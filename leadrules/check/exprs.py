@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, NoReturn
 
 from leadrules import diagnostics as dg
 from leadrules import model as m
@@ -29,7 +30,7 @@ class Bad(Exception):
 class Symbol:
     kind: str  # attribute | event | signal | const | group | tier
     name: str
-    node: object
+    node: Any  # the declaration's AST node, of the class the kind says
     span: Span
 
 
@@ -106,8 +107,12 @@ class ValueResolver:
         # the same `and`: name -> (event, the condition with the brackets it probably wants)
         self.after_where: dict[str, tuple[str, str]] = {}
 
+    def cond(self, e, ctx: Ctx) -> m.Expr:
+        """A condition in `ctx`: provided by the condition resolver (`conds.Resolver`)."""
+        raise NotImplementedError
+
     # -- reporting
-    def error(self, code: str, message: str, span: Span, **kw):
+    def error(self, code: str, message: str, span: Span, **kw) -> NoReturn:
         self.diags.append(dg.make(code, message, span, **kw))
         raise Bad()
 
@@ -135,7 +140,7 @@ class ValueResolver:
         kinds: tuple[str, ...],
         extra: tuple[str, ...] = (),
         help_: str = "",
-    ):
+    ) -> NoReturn:
         hint = self.suggest(name.id, kinds, extra)
         self.error(
             code, f"unknown {what} `{name.id}`", name.span, label="not declared", help=hint or help_
@@ -293,6 +298,7 @@ class ValueResolver:
 
     def name_value(self, n: ast.Name, ctx: Ctx):
         if ctx.kind == "where":
+            assert ctx.event is not None  # a "where" context always names its event
             prop = ctx.event.prop(n.id)
             if prop is not None:
                 sym = self.symbols.get(n.id)

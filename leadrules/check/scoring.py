@@ -76,6 +76,8 @@ def tiers(b: Builder) -> tuple[m.Tier, ...]:
             if s.range is not None:
                 lo_v, hi_v = _bound(b, s.range.lo), _bound(b, s.range.hi)
             else:
+                assert s.bound is not None and s.op is not None  # a range, a bound or a `when`
+                op, given = s.op, s.bound
                 bound = _bound(b, s.bound)
         except Bad:
             continue
@@ -90,7 +92,8 @@ def tiers(b: Builder) -> tuple[m.Tier, ...]:
                     )
                 )
                 continue
-            lo, hi = math.ceil(lo_v), math.floor(hi_v)
+            lo: int | None = math.ceil(lo_v)
+            hi: int | None = math.floor(hi_v)
             text = f"{printer.literal(s.range.lo)}..{printer.literal(s.range.hi)}"
         else:
             lo, hi = {
@@ -99,8 +102,8 @@ def tiers(b: Builder) -> tuple[m.Tier, ...]:
                 ">": (math.floor(bound) + 1, None),
                 ">=": (math.ceil(bound), None),
                 "==": (math.ceil(bound), math.floor(bound)),
-            }.get(s.op, (None, None))
-            if s.op == "!=":
+            }.get(op, (None, None))
+            if op == "!=":
                 b.diags.append(
                     dg.make(
                         "LR0001",
@@ -110,7 +113,7 @@ def tiers(b: Builder) -> tuple[m.Tier, ...]:
                     )
                 )
                 continue
-            text = f"{s.op} {printer.literal(s.bound)}"
+            text = f"{op} {printer.literal(given)}"
         out.append(m.Tier(s.name.id, "range", lo=lo, hi=hi, text=text, loc=loc(s.span)))
     return tuple(out)
 

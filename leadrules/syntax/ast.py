@@ -10,7 +10,7 @@ which costs `leadrules check` a few milliseconds of start-up.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 from leadrules.source import Span as Span  # re-exported: every node carries one
 
@@ -38,7 +38,7 @@ class Literal:
     source text in `value` (parsed by the checker, which reports bad dates).
     """
 
-    value: object
+    value: Any  # str, int or float, bool; a time literal's text
     type: str
     span: Span = _span_field()
 

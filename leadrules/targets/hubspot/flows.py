@@ -121,7 +121,7 @@ def event_type_id(source: str) -> str:
 def score_flow(v: Verdict, n: Names, crm: Crm) -> tuple[str, dict] | None:
     """(file name, payload) for one event-driven rule in `--mode workflows`; None when its event
     filter has no HubSpot form."""
-    t = v.trigger
+    t = v.event_trigger()
     try:
         filters = flt.filters(crm.event_criteria(t))
     except ValueError:
