@@ -224,7 +224,7 @@ def _gh_escape(text: str, prop: bool = False) -> str:
 
 
 def render_github(diags) -> str:
-    """GitHub Actions workflow commands, in exactly the form CLI.md gives:
+    """GitHub Actions workflow commands, in exactly the form GitHub reads them:
     `::error file=PATH,line=L,col=C::MESSAGE` (the message starts with the code)."""
     out = []
     for d in diags:

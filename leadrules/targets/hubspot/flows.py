@@ -2,7 +2,7 @@
 
 - one flow per `on enter` / `on exit` block, enrolled on the tier properties (LIST_BASED);
 - with `--mode workflows`, one flow per engagement rule, enrolled on its event (EVENT_BASED),
-  re-enrolling on every event for `each` rules, the way seed 001 scores in smoove.
+  re-enrolling on every event for `each` rules, the way the smoove target's recipe scores.
 
 Every flow is created disabled (`isEnabled: false`): review it in the editor, then turn it on.
 """

@@ -20,7 +20,7 @@ def _title(name: str) -> str:
 
 def fields(model: m.Model) -> tuple[dict, dict[str, str]]:
     """(the total field, leadrules group -> field name). With one group, its field is the total,
-    named after it as seed 001 does ("Engagement Score")."""
+    named after it as marketers do in smoove ("Engagement Score")."""
     if len(model.groups) == 1:
         name = f"{_title(model.groups[0].name)} Score"
         return {"name": name, "type": "number", "holds": "score"}, {model.groups[0].name: name}
