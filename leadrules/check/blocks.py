@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from leadrules import diagnostics as dg
 from leadrules import model as m
 from leadrules.check.exprs import duration_problem, parse_time
+from leadrules.check.words import kind_with_article
 from leadrules.syntax import ast
 from leadrules.syntax.ast import Span
 
@@ -104,7 +105,7 @@ def placeholders(b: Builder, a: ast.Action, text: str) -> None:
             continue
         span = _placeholder_span(a, text, found)
         if sym is not None:
-            what = {"event": "an event", "attribute": ""}.get(sym.kind, f"a {sym.kind}")
+            what = "" if sym.kind == "attribute" else kind_with_article(sym.kind)
             help_ = f"`{name}` is {what}; a placeholder is filled from a lead attribute"
         else:
             help_ = b.res.suggest(name, ("attribute",)) or (

@@ -9,6 +9,7 @@ from leadrules import model as m
 from leadrules.check import blocks, scoring
 from leadrules.check.conds import Resolver
 from leadrules.check.exprs import Bad, Ctx, Symbol
+from leadrules.check.words import kind_with_article
 from leadrules.syntax import ast, printer
 from leadrules.syntax.ast import Span
 
@@ -50,7 +51,7 @@ class Builder:
             self.diags.append(
                 dg.make(
                     "LR0111",
-                    f"`{name.id}` is {why} and cannot name {_article(kind)}",
+                    f"`{name.id}` is {why} and cannot name {kind_with_article(kind)}",
                     name.span,
                     help=f"choose another name, such as `{name.id}_value`",
                 )
@@ -64,7 +65,9 @@ class Builder:
                     f"`{name.id}` is declared twice",
                     name.span,
                     label="declared again here",
-                    related=((prev.span, f"first declared as {_article(prev.kind)} here"),),
+                    related=(
+                        (prev.span, f"first declared as {kind_with_article(prev.kind)} here"),
+                    ),
                     help="every name is declared once across a file and its imports; rename one",
                 )
             )
@@ -352,7 +355,7 @@ class Builder:
             try:
                 if isinstance(r, ast.EachRule):
                     events = self.each_source(r.source)
-                    window = self.res._duration(r.window) if r.window else None
+                    window = self.res.duration(r.window) if r.window else None
                     rcap = self.positive_int(r.cap, "LR0302", "a rule's cap") if r.cap else None
                     built.append(
                         m.Rule(
@@ -399,13 +402,8 @@ class Builder:
             if sym is not None and sym.kind not in ("event", "signal"):
                 self.res.error(
                     "LR0205",
-                    f"`each` needs an event, and `{inner.id}` is {_article(sym.kind)}",
+                    f"`each` needs an event, and `{inner.id}` is {kind_with_article(sym.kind)}",
                     inner.span,
                     help="`each E: POINTS` gives points for every event E",
                 )
         return self.res.event_source(inner, Ctx("rule"))
-
-
-def _article(kind: str) -> str:
-    word = {"attribute": "lead attribute"}.get(kind, kind)
-    return f"an {word}" if word[0] in "aeiou" else f"a {word}"

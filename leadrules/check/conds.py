@@ -7,7 +7,8 @@ with `==`/`!=`, text operators take text, lists hold the type of what they are s
 from __future__ import annotations
 
 from leadrules import model as m
-from leadrules.check.exprs import Ctx, ValueResolver, _a, _span
+from leadrules.check.exprs import Ctx, ValueResolver
+from leadrules.check.words import with_article
 from leadrules.syntax import ast, printer
 
 
@@ -32,14 +33,14 @@ class Resolver(ValueResolver):
         if isinstance(e, ast.Within):
             self._event_pred_allowed(e, ctx)
             src = self.event_source(e.source, ctx)
-            return m.EventCount(src, ">=", 1, self._duration(e.window))
+            return m.EventCount(src, ">=", 1, self.duration(e.window))
         if isinstance(e, ast.NoWithin):
             self._event_pred_allowed(e, ctx)
             src = self.event_source(e.source, ctx)
-            return m.EventCount(src, "==", 0, self._duration(e.window))
+            return m.EventCount(src, "==", 0, self.duration(e.window))
         if isinstance(e, ast.NoActivity):
             self._event_pred_allowed(e, ctx)
-            return m.EventCount(None, "==", 0, self._duration(e.window))
+            return m.EventCount(None, "==", 0, self.duration(e.window))
         if isinstance(e, ast.Count):
             self._event_pred_allowed(e, ctx)
             src = self.event_source(e.source, ctx)
@@ -53,10 +54,10 @@ class Resolver(ValueResolver):
                 self.error(
                     "LR0305",
                     "the count before `times` must be a whole number, 0 or more",
-                    _span(n),
+                    n.span,
                     help="for example `page_view >= 3 times`",
                 )
-            window = self._duration(e.window) if e.window else None
+            window = self.duration(e.window) if e.window else None
             return m.EventCount(src, e.op, n.value, window)
         if isinstance(e, ast.Compare):
             return self.compare(e, ctx)
@@ -69,9 +70,9 @@ class Resolver(ValueResolver):
                 if typ != "text":
                     self.error(
                         "LR0202",
-                        f"`{e.op}` works on text, not on {_a(typ)}",
-                        _span(side),
-                        label=f"this is {_a(typ)}",
+                        f"`{e.op}` works on text, not on {with_article(typ)}",
+                        side.span,
+                        label=f"this is {with_article(typ)}",
                         help="compare numbers with `==`, `<`, `in A..B`",
                     )
             return m.TextOp(e.op, left, right)
@@ -81,7 +82,7 @@ class Resolver(ValueResolver):
                 self.error(
                     "LR0201",
                     "`is missing` tests a lead attribute or an event property",
-                    _span(e.operand),
+                    e.operand.span,
                     help="for events, write `no E within D`",
                 )
             return m.IsMissing(operand, e.present)
@@ -90,14 +91,14 @@ class Resolver(ValueResolver):
                 return m.Const(e.value, "bool")
             self.error(
                 "LR0204",
-                f"{_a(e.type)} is not a condition",
+                f"{with_article(e.type)} is not a condition",
                 e.span,
                 help="a rule's condition is a comparison, an event or a bool attribute",
             )
         self.error(
             "LR0204",
             "this is not a condition",
-            _span(e),
+            e.span,
             help="a rule's condition is a comparison, an event or a bool attribute",
         )
 
@@ -160,7 +161,7 @@ class Resolver(ValueResolver):
             return value
         self.error(
             "LR0204",
-            f"`{n.id}` is {_a(typ)}, not a condition",
+            f"`{n.id}` is {with_article(typ)}, not a condition",
             n.span,
             label="not a condition",
             help=f"compare it: `{n.id} == ...`" if typ != "bool" else "",
@@ -172,7 +173,7 @@ class Resolver(ValueResolver):
             self.error(
                 "LR0201",
                 f"an event is not compared with `{e.op}` alone",
-                _span(e.left),
+                e.left.span,
                 help=f"to count events write `{_name_text(e.left)} {e.op} N times`",
             )
         right, rt = self.value(e.right, ctx)
@@ -180,7 +181,7 @@ class Resolver(ValueResolver):
             self.error(
                 "LR0201",
                 "an event is not a value",
-                _span(e.right),
+                e.right.span,
                 help="count events with `E >= N times`; compare attributes with values",
             )
         if lt != rt:
@@ -193,8 +194,8 @@ class Resolver(ValueResolver):
                 extra = "both sides of a comparison have the same type"
             self.error(
                 "LR0201",
-                f"cannot compare {_a(lt)} with {_a(rt)}",
-                _span(e),
+                f"cannot compare {with_article(lt)} with {with_article(rt)}",
+                e.span,
                 label=f"{lt} {e.op} {rt}",
                 help=extra,
             )
@@ -202,7 +203,7 @@ class Resolver(ValueResolver):
             self.error(
                 "LR0201",
                 f"{lt} values are compared only with `==` and `!=`",
-                _span(e),
+                e.span,
                 help="engines order text differently, so leadrules does not; use `==`, "
                 "`in [...]` or `starts_with`"
                 if lt == "text"
@@ -216,7 +217,7 @@ class Resolver(ValueResolver):
             self.error(
                 "LR0201",
                 "an event cannot be tested with `in`",
-                _span(e.left),
+                e.left.span,
                 help="filter events with `E where PROP in [...]`",
             )
         target = e.target
@@ -224,8 +225,8 @@ class Resolver(ValueResolver):
             if lt != "number":
                 self.error(
                     "LR0201",
-                    f"a range `A..B` holds numbers; this is {_a(lt)}",
-                    _span(e.left),
+                    f"a range `A..B` holds numbers; this is {with_article(lt)}",
+                    e.left.span,
                     help='test text with `in ["a", "b"]`',
                 )
             lo, hi = target.lo.value, target.hi.value
@@ -257,7 +258,7 @@ class Resolver(ValueResolver):
         if values and vt != lt:
             self.error(
                 "LR0201",
-                f"cannot look for {_a(lt)} in a list of {vt} values",
+                f"cannot look for {with_article(lt)} in a list of {vt} values",
                 span,
                 help="the list's values have the type of what is tested",
             )

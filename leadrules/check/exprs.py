@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from leadrules import diagnostics as dg
 from leadrules import model as m
+from leadrules.check.words import kind_with_article, with_article
 from leadrules.syntax import ast
 from leadrules.syntax.ast import Span
 
@@ -38,16 +39,6 @@ class Symbol:
 class Ctx:
     kind: str  # rule | where | tier
     event: m.EventType | None = None  # for "where"
-
-
-KIND_WORDS = {
-    "attribute": "lead attribute",
-    "event": "event",
-    "signal": "signal",
-    "const": "const",
-    "group": "group",
-    "tier": "tier",
-}
 
 
 def parse_time(text: str) -> dt.datetime | None:
@@ -227,12 +218,12 @@ class ValueResolver:
                 return self.signals[e.id]
             self.error(
                 "LR0209",
-                f"`{e.id}` is a {KIND_WORDS[sym.kind]}, not an event",
+                f"`{e.id}` is {kind_with_article(sym.kind)}, not an event",
                 e.span,
                 label="not an event",
                 help=_EVENT_HELP,
             )
-        self.error("LR0209", "expected an event or a signal here", _span(e), help=_EVENT_HELP)
+        self.error("LR0209", "expected an event or a signal here", e.span, help=_EVENT_HELP)
 
     def _event_pred_allowed(self, e, ctx: Ctx):
         if ctx.kind != "rule":
@@ -240,12 +231,13 @@ class ValueResolver:
             self.error(
                 "LR0207",
                 f"event predicates are not allowed in {where}",
-                _span(e),
+                e.span,
                 help="use event predicates in scoring rules; tiers test scores and "
                 "attributes, `where` tests the event's properties",
             )
 
-    def _duration(self, d: ast.Duration) -> int:
+    def duration(self, d: ast.Duration) -> int:
+        """A window in seconds (an LR0301 diagnostic and `Bad` when it is out of range)."""
         problem = duration_problem(d, "window")
         if problem is not None:
             self.diags.append(problem)
@@ -268,8 +260,8 @@ class ValueResolver:
             if typ != want:
                 self.error(
                     "LR0206",
-                    f"`{e.func}` takes a {want} value, not {_a(typ)}",
-                    _span(e.arg),
+                    f"`{e.func}` takes a {want} value, not {with_article(typ)}",
+                    e.arg.span,
                     help="`lower` and `domain` take text; `days_since` takes a time",
                 )
             out = "number" if e.func == "days_since" else "text"
@@ -278,21 +270,21 @@ class ValueResolver:
             self.error(
                 "LR0201",
                 "a list or range can only follow `in`",
-                _span(e),
+                e.span,
                 help="write `x in [...]` or `x in A..B`",
             )
         if isinstance(e, ast.Where):
             self.error(
                 "LR0209",
                 "an event with `where` is not a value",
-                _span(e),
+                e.span,
                 help='use it as a condition (`page_view where url contains "/x"`) or in '
                 "`each`, `within`, `times`",
             )
         self.error(
             "LR0201",
             "a condition is not a value here",
-            _span(e),
+            e.span,
             help="compare values (`x == 1`), then combine conditions with `and`/`or`",
         )
 
@@ -405,7 +397,7 @@ class ValueResolver:
             return "event", sym.kind
         self.error(
             "LR0201",
-            f"`{n.id}` is a {KIND_WORDS[sym.kind]} and has no value here",
+            f"`{n.id}` is {kind_with_article(sym.kind)} and has no value here",
             n.span,
             help="tiers are tested with `tier == NAME` in tests; conditions read attributes, "
             "events, consts and (in tiers) group scores",
@@ -425,11 +417,3 @@ def _and(a, b):
 
 def _items(e) -> tuple:
     return e.items if isinstance(e, m.And) else (e,)
-
-
-def _a(typ: str) -> str:
-    return {"event": "an event", "time": "a time"}.get(typ, f"a {typ}")
-
-
-def _span(e) -> Span:
-    return e.span

@@ -9,6 +9,7 @@ from leadrules import diagnostics as dg
 from leadrules import model as m
 from leadrules.check.blocks import loc
 from leadrules.check.exprs import Bad, Ctx
+from leadrules.check.words import kind_with_article
 from leadrules.syntax import ast, printer
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ def _bound(b: Builder, x: ast.Literal | ast.Name) -> int | float:
     if sym.kind != "const":
         b.res.error(
             "LR0201",
-            f"a tier's bound is a number or a const, and `{x.id}` is {_article(sym.kind)}",
+            f"a tier's bound is a number or a const, and `{x.id}` is {kind_with_article(sym.kind)}",
             x.span,
             help="for tiers on group scores or attributes, write `tier NAME when COND`",
         )
@@ -141,8 +142,3 @@ def _bound(b: Builder, x: ast.Literal | ast.Name) -> int | float:
             help=f"give `{x.id}` a number: `const {x.id} = 80`",
         )
     return value.value
-
-
-def _article(kind: str) -> str:
-    word = {"attribute": "lead attribute"}.get(kind, kind)
-    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
