@@ -7,7 +7,7 @@ from pathlib import Path
 from leadrules import diagnostics as dg
 from leadrules import model as m
 from leadrules.check import blocks, scoring
-from leadrules.check.conds import Resolver
+from leadrules.check.context import CheckContext
 from leadrules.check.exprs import Bad, Ctx, Symbol
 from leadrules.check.words import kind_with_article
 from leadrules.syntax import ast, printer
@@ -30,19 +30,16 @@ loc = blocks.loc
 
 class Builder:
     def __init__(self, files: list[ast.File], diags: list[dg.Diagnostic]):
-        self.files = files
-        self.root = files[-1]
-        self.diags = diags
-        self.symbols: dict[str, Symbol] = {}
-        self.used: set[str] = set()
-        self.events: dict[str, m.EventType] = {}
-        self.res = Resolver(self.symbols, self.events, diags, self.used)
+        self.cx = cx = CheckContext(files, diags)
+        # the context's fields, by their short names (the same objects)
+        self.files, self.root, self.diags = files, cx.root, diags
+        self.symbols, self.used, self.events = cx.symbols, cx.used, cx.events
+        self.attrs, self.res = cx.attrs, cx.res
         self.signal_deps: dict[str, set[str]] = {}
         self.prop_types: dict[str, tuple[str, str, Span]] = {}  # name -> (type, event, span)
 
     def statements(self):
-        for f in self.files:
-            yield from f.statements
+        return self.cx.statements()
 
     # -- names
     def declare(self, kind: str, name: ast.Name, node) -> bool:
@@ -78,10 +75,10 @@ class Builder:
     def build(self) -> m.Model:
         self.collect()
         groups = self.groups()
-        clamp = scoring.clamp(self)
-        tiers = scoring.tiers(self)
-        autos = blocks.automations(self, tiers)
-        tests = blocks.tests(self, groups, tiers)
+        clamp = scoring.clamp(self.cx)
+        tiers = scoring.tiers(self.cx)
+        autos = blocks.automations(self.cx, tiers)
+        tests = blocks.tests(self.cx, groups, tiers)
         name = next((s.name for s in self.root.statements if isinstance(s, ast.ModelDecl)), None)
         model = m.Model(
             name=name or Path(self.root.path).stem,
@@ -97,7 +94,6 @@ class Builder:
         return model
 
     def collect(self):
-        self.attrs: list[m.Attribute] = []
         model_decls = [s for s in self.root.statements if isinstance(s, ast.ModelDecl)]
         for extra in model_decls[1:]:
             self.diags.append(
