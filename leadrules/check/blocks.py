@@ -213,6 +213,7 @@ def _ago_problem(d: ast.Duration) -> dg.Diagnostic | None:
 
 
 def test(cx: CheckContext, s: ast.TestBlock, groups, tiers) -> m.TestCase | None:
+    """One test block: its statements checked one kind at a time, then its events at its as-of."""
     as_of = m.DEFAULT_TEST_AS_OF
     lead: dict[str, object] = {}
     events_src = []
@@ -220,141 +221,16 @@ def test(cx: CheckContext, s: ast.TestBlock, groups, tiers) -> m.TestCase | None
     before = len(cx.diags)
     for stmt in s.body:
         if isinstance(stmt, ast.TestAsOf):
-            t = parse_time(str(stmt.value.value))
-            if t is None:
-                _test_error(
-                    cx,
-                    f"`{stmt.value.value}` is not a valid timestamp",
-                    stmt.value.span,
-                    _TIME_HELP,
-                    code="LR0007",
-                )
-            elif t < m.EARLIEST_AS_OF:
-                _test_error(
-                    cx,
-                    f"as_of {stmt.value.value} is before {m.EARLIEST_AS_OF.date()}, the earliest "
-                    "as-of",
-                    stmt.value.span,
-                    help="windows reach back up to 100 years from the as-of; write a date "
-                    f"from {m.EARLIEST_AS_OF.year} on",
-                )
-            else:
-                as_of = t
+            as_of = _test_as_of(cx, stmt) or as_of
         elif isinstance(stmt, ast.TestLead):
-            for a in stmt.assigns:
-                attr = next((x for x in cx.attrs if x.name == a.name.id), None)
-                if attr is None:
-                    hint = cx.res.suggest(a.name.id, ("attribute",))
-                    _test_error(
-                        cx, f"unknown attribute `{a.name.id}`", a.name.span, hint, code="LR0106"
-                    )
-                    continue
-                lead[attr.name] = _typed(cx, a.value, attr.type, f"`{attr.name}`")
+            _test_lead(cx, stmt, lead)
         elif isinstance(stmt, ast.TestEvent):
             events_src.append(stmt)
         elif isinstance(stmt, ast.Expect):
-            target = stmt.target.id
-            gnames = [g.name for g in groups]
-            if target not in ("score", "tier") and target not in gnames:
-                hint = cx.res.suggest(target, ("group",), ("score", "tier"))
-                _test_error(
-                    cx,
-                    f"unknown group `{target}` in `expect`",
-                    stmt.target.span,
-                    hint or "expect a group's name, `score` or `tier`",
-                    code="LR0105",
-                )
-                continue
-            value = stmt.value
-            if target == "tier":
-                if stmt.op in ("is missing", "is present"):
-                    expects.append(m.Expectation("tier", stmt.op, None, loc(stmt.span)))
-                    continue
-                if stmt.op not in ("==", "!=") or not isinstance(value, ast.Name):
-                    _test_error(
-                        cx, "expect a tier with `tier == NAME` or `tier is missing`", stmt.span
-                    )
-                    continue
-                if value.id not in [t.name for t in tiers]:
-                    hint = cx.res.suggest(value.id, ("tier",))
-                    names = ", ".join(f"`{t.name}`" for t in tiers) or "none"
-                    _test_error(
-                        cx,
-                        f"unknown tier `{value.id}`",
-                        value.span,
-                        hint or f"tiers: {names}",
-                        code="LR0104",
-                    )
-                    continue
-                expects.append(m.Expectation("tier", stmt.op, value.id, loc(stmt.span)))
-            else:
-                if not (isinstance(value, ast.Literal) and value.type == "number"):
-                    _test_error(
-                        cx,
-                        f"`{target}` is a score: expect it with a number",
-                        stmt.span,
-                        help=f"for example `expect {target} >= 60`",
-                    )
-                    continue
-                expects.append(m.Expectation(target, stmt.op, value.value, loc(stmt.span)))
-    events = []
-    for ev in events_src:
-        et = cx.events.get(ev.event.id)
-        if et is None:
-            sym = cx.symbols.get(ev.event.id)
-            hint = cx.res.suggest(ev.event.id, ("event",))
-            if sym is not None and sym.kind == "signal":
-                hint = "a test names the event type; give the properties the signal looks for"
-            _test_error(cx, f"unknown event `{ev.event.id}`", ev.event.span, hint, code="LR0102")
-            continue
-        props = []
-        for a in ev.props:
-            p = et.prop(a.name.id)
-            if p is None:
-                _test_error(
-                    cx,
-                    f"event `{et.name}` has no property `{a.name.id}`",
-                    a.name.span,
-                    cx.res.suggest(a.name.id, (), tuple(q.name for q in et.props))
-                    or f"its properties: {', '.join(q.name for q in et.props) or 'none'}",
-                    code="LR0103",
-                )
-                continue
-            props.append((p.name, _typed(cx, a.value, p.type, f"`{p.name}`")))
-        if ev.times < 1:
-            _test_error(
-                cx,
-                f"`{ev.times} times`: a test event happens at least once",
-                ev.span,
-                help="remove the line for no event, or write `1 times` or more",
-            )
-        elif ev.times > MAX_TEST_TIMES:
-            _test_error(
-                cx,
-                f"`{ev.times} times` is more than {MAX_TEST_TIMES:,} events on one line",
-                ev.span,
-                help="a test runs every event it names; a rule capped at N needs only N + 1 "
-                f"events: write at most `{MAX_TEST_TIMES} times`",
-            )
-        if ev.ago is not None:
-            problem = _ago_problem(ev.ago)
-            if problem is not None:
-                cx.diags.append(problem)
-                continue
-        if ev.at is not None:
-            at = parse_time(str(ev.at.value))
-            if at is None:
-                _test_error(
-                    cx,
-                    f"`{ev.at.value}` is not a valid timestamp",
-                    ev.at.span,
-                    _TIME_HELP,
-                    "LR0007",
-                )
-                continue
-        else:
-            at = as_of - dt.timedelta(seconds=ev.ago.seconds if ev.ago else 0)
-        events.append(m.TestEvent(et.name, tuple(props), ev.times, at))
+            expectation = _expectation(cx, stmt, groups, tiers)
+            if expectation is not None:
+                expects.append(expectation)
+    events = [e for e in (_test_event(cx, ev, as_of) for ev in events_src) if e is not None]
     ok = len(cx.diags) == before
     if not expects and ok:
         cx.diags.append(
@@ -371,3 +247,137 @@ def test(cx: CheckContext, s: ast.TestBlock, groups, tiers) -> m.TestCase | None
     return m.TestCase(
         s.name, as_of, tuple(lead.items()), tuple(events), tuple(expects), loc(s.span)
     )
+
+
+def _test_as_of(cx: CheckContext, stmt: ast.TestAsOf) -> dt.datetime | None:
+    """`as_of TIME`: the instant, or None (reported) when it is not a usable one."""
+    t = parse_time(str(stmt.value.value))
+    if t is None:
+        _test_error(
+            cx,
+            f"`{stmt.value.value}` is not a valid timestamp",
+            stmt.value.span,
+            _TIME_HELP,
+            code="LR0007",
+        )
+    elif t < m.EARLIEST_AS_OF:
+        _test_error(
+            cx,
+            f"as_of {stmt.value.value} is before {m.EARLIEST_AS_OF.date()}, the earliest as-of",
+            stmt.value.span,
+            help="windows reach back up to 100 years from the as-of; write a date "
+            f"from {m.EARLIEST_AS_OF.year} on",
+        )
+    else:
+        return t
+    return None
+
+
+def _test_lead(cx: CheckContext, stmt: ast.TestLead, lead: dict[str, object]) -> None:
+    """`lead a = V, ...`: each known attribute's value, typed, into `lead`."""
+    for a in stmt.assigns:
+        attr = next((x for x in cx.attrs if x.name == a.name.id), None)
+        if attr is None:
+            hint = cx.res.suggest(a.name.id, ("attribute",))
+            _test_error(cx, f"unknown attribute `{a.name.id}`", a.name.span, hint, code="LR0106")
+            continue
+        lead[attr.name] = _typed(cx, a.value, attr.type, f"`{attr.name}`")
+
+
+def _expectation(cx: CheckContext, stmt: ast.Expect, groups, tiers) -> m.Expectation | None:
+    """`expect score|tier|GROUP OP V`, or None (reported)."""
+    target = stmt.target.id
+    gnames = [g.name for g in groups]
+    if target not in ("score", "tier") and target not in gnames:
+        hint = cx.res.suggest(target, ("group",), ("score", "tier"))
+        _test_error(
+            cx,
+            f"unknown group `{target}` in `expect`",
+            stmt.target.span,
+            hint or "expect a group's name, `score` or `tier`",
+            code="LR0105",
+        )
+        return None
+    value = stmt.value
+    if target == "tier":
+        if stmt.op in ("is missing", "is present"):
+            return m.Expectation("tier", stmt.op, None, loc(stmt.span))
+        if stmt.op not in ("==", "!=") or not isinstance(value, ast.Name):
+            _test_error(cx, "expect a tier with `tier == NAME` or `tier is missing`", stmt.span)
+            return None
+        if value.id not in [t.name for t in tiers]:
+            hint = cx.res.suggest(value.id, ("tier",))
+            names = ", ".join(f"`{t.name}`" for t in tiers) or "none"
+            _test_error(
+                cx,
+                f"unknown tier `{value.id}`",
+                value.span,
+                hint or f"tiers: {names}",
+                code="LR0104",
+            )
+            return None
+        return m.Expectation("tier", stmt.op, value.id, loc(stmt.span))
+    if not (isinstance(value, ast.Literal) and value.type == "number"):
+        _test_error(
+            cx,
+            f"`{target}` is a score: expect it with a number",
+            stmt.span,
+            help=f"for example `expect {target} >= 60`",
+        )
+        return None
+    return m.Expectation(target, stmt.op, value.value, loc(stmt.span))
+
+
+def _test_event(cx: CheckContext, ev: ast.TestEvent, as_of: dt.datetime) -> m.TestEvent | None:
+    """`E(props) N times ago D` / `at T`: the event at its instant, or None (reported)."""
+    et = cx.events.get(ev.event.id)
+    if et is None:
+        sym = cx.symbols.get(ev.event.id)
+        hint = cx.res.suggest(ev.event.id, ("event",))
+        if sym is not None and sym.kind == "signal":
+            hint = "a test names the event type; give the properties the signal looks for"
+        _test_error(cx, f"unknown event `{ev.event.id}`", ev.event.span, hint, code="LR0102")
+        return None
+    props = []
+    for a in ev.props:
+        p = et.prop(a.name.id)
+        if p is None:
+            _test_error(
+                cx,
+                f"event `{et.name}` has no property `{a.name.id}`",
+                a.name.span,
+                cx.res.suggest(a.name.id, (), tuple(q.name for q in et.props))
+                or f"its properties: {', '.join(q.name for q in et.props) or 'none'}",
+                code="LR0103",
+            )
+            continue
+        props.append((p.name, _typed(cx, a.value, p.type, f"`{p.name}`")))
+    if ev.times < 1:
+        _test_error(
+            cx,
+            f"`{ev.times} times`: a test event happens at least once",
+            ev.span,
+            help="remove the line for no event, or write `1 times` or more",
+        )
+    elif ev.times > MAX_TEST_TIMES:
+        _test_error(
+            cx,
+            f"`{ev.times} times` is more than {MAX_TEST_TIMES:,} events on one line",
+            ev.span,
+            help="a test runs every event it names; a rule capped at N needs only N + 1 "
+            f"events: write at most `{MAX_TEST_TIMES} times`",
+        )
+    if ev.ago is not None:
+        problem = _ago_problem(ev.ago)
+        if problem is not None:
+            cx.diags.append(problem)
+            return None
+    if ev.at is not None:
+        at = parse_time(str(ev.at.value))
+        if at is None:
+            bad = f"`{ev.at.value}` is not a valid timestamp"
+            _test_error(cx, bad, ev.at.span, _TIME_HELP, "LR0007")
+            return None
+    else:
+        at = as_of - dt.timedelta(seconds=ev.ago.seconds if ev.ago else 0)
+    return m.TestEvent(et.name, tuple(props), ev.times, at)
