@@ -94,70 +94,14 @@ class Builder:
         return model
 
     def collect(self):
-        model_decls = [s for s in self.root.statements if isinstance(s, ast.ModelDecl)]
-        for extra in model_decls[1:]:
-            self.diags.append(
-                dg.make(
-                    "LR0112",
-                    "the model is named twice",
-                    extra.span,
-                    related=((model_decls[0].span, "first named here"),),
-                    help="a file has at most one `model` line; remove one",
-                )
-            )
+        """Every declaration into the symbols, the attributes and the event types; then signals."""
+        self.model_names()
         columns: dict[str, Span] = {}
         for s in self.statements():
             if isinstance(s, ast.LeadDecl) and self.declare("attribute", s.name, s):
-                column = s.column if s.column is not None else s.name.id
-                if column in columns or column == "lead_id":
-                    self.diags.append(
-                        dg.make(
-                            "LR0110",
-                            f"two attributes read the column `{column}`",
-                            s.span,
-                            related=((columns[column], "first read here"),)
-                            if column in columns
-                            else (),
-                            help="each attribute reads its own column",
-                        )
-                    )
-                columns[column] = s.span
-                self.attrs.append(m.Attribute(s.name.id, s.type, column, loc(s.span), crm=s.crm))
+                self.attribute(s, columns)
             elif isinstance(s, ast.EventDecl) and self.declare("event", s.name, s):
-                props = []
-                seen: dict[str, Span] = {}
-                for p in s.props:
-                    if p.name.id in seen:
-                        self.diags.append(
-                            dg.make(
-                                "LR0110",
-                                f"property `{p.name.id}` is declared twice",
-                                p.name.span,
-                                related=((seen[p.name.id], "first declared here"),),
-                                help="an event declares each property once; remove one",
-                            )
-                        )
-                        continue
-                    if p.name.id in KEYWORDS:
-                        self.diags.append(
-                            dg.make(
-                                "LR0111",
-                                f"`{p.name.id}` is a keyword and cannot name a property",
-                                p.name.span,
-                                help=f"choose another name, such as `{p.name.id}_value`",
-                            )
-                        )
-                        continue
-                    seen[p.name.id] = p.name.span
-                    self.check_property_type(s.name.id, p)
-                    column = p.column if p.column is not None else p.name.id
-                    props.append(m.Property(p.name.id, p.type, column))
-                self.events[s.name.id] = m.EventType(
-                    s.name.id,
-                    s.source if s.source is not None else s.name.id,
-                    tuple(props),
-                    loc(s.span),
-                )
+                self.event_type(s)
             elif isinstance(s, ast.SignalDecl):
                 self.declare("signal", s.name, s)
             elif isinstance(s, ast.ConstDecl):
@@ -170,6 +114,78 @@ class Builder:
                 self.declare("group", s.name, s)
             elif isinstance(s, ast.Tier):
                 self.declare("tier", s.name, s)
+        self.event_sources()
+        self.signals()
+
+    def model_names(self) -> None:
+        """LR0112: at most one `model` line in the root file."""
+        model_decls = [s for s in self.root.statements if isinstance(s, ast.ModelDecl)]
+        for extra in model_decls[1:]:
+            self.diags.append(
+                dg.make(
+                    "LR0112",
+                    "the model is named twice",
+                    extra.span,
+                    related=((model_decls[0].span, "first named here"),),
+                    help="a file has at most one `model` line; remove one",
+                )
+            )
+
+    def attribute(self, s: ast.LeadDecl, columns: dict[str, Span]) -> None:
+        """`lead NAME: TYPE [from "column"]`; two attributes may not read one column."""
+        column = s.column if s.column is not None else s.name.id
+        if column in columns or column == "lead_id":
+            self.diags.append(
+                dg.make(
+                    "LR0110",
+                    f"two attributes read the column `{column}`",
+                    s.span,
+                    related=((columns[column], "first read here"),) if column in columns else (),
+                    help="each attribute reads its own column",
+                )
+            )
+        columns[column] = s.span
+        self.attrs.append(m.Attribute(s.name.id, s.type, column, loc(s.span), crm=s.crm))
+
+    def event_type(self, s: ast.EventDecl) -> None:
+        """`event NAME(props) [from "source"]`: each property once, none named by a keyword."""
+        props = []
+        seen: dict[str, Span] = {}
+        for p in s.props:
+            if p.name.id in seen:
+                self.diags.append(
+                    dg.make(
+                        "LR0110",
+                        f"property `{p.name.id}` is declared twice",
+                        p.name.span,
+                        related=((seen[p.name.id], "first declared here"),),
+                        help="an event declares each property once; remove one",
+                    )
+                )
+                continue
+            if p.name.id in KEYWORDS:
+                self.diags.append(
+                    dg.make(
+                        "LR0111",
+                        f"`{p.name.id}` is a keyword and cannot name a property",
+                        p.name.span,
+                        help=f"choose another name, such as `{p.name.id}_value`",
+                    )
+                )
+                continue
+            seen[p.name.id] = p.name.span
+            self.check_property_type(s.name.id, p)
+            column = p.column if p.column is not None else p.name.id
+            props.append(m.Property(p.name.id, p.type, column))
+        self.events[s.name.id] = m.EventType(
+            s.name.id,
+            s.source if s.source is not None else s.name.id,
+            tuple(props),
+            loc(s.span),
+        )
+
+    def event_sources(self) -> None:
+        """LR0110: two event types may not read the same event name from the data."""
         sources: dict[str, Span] = {}
         for e in self.events.values():
             if e.source in sources:
@@ -184,7 +200,9 @@ class Builder:
                     )
                 )
             sources.setdefault(e.source, self.symbols[e.name].span)
-        # signals, in order: a signal may build on an event or an earlier signal
+
+    def signals(self) -> None:
+        """The signals, in order: a signal may build on an event or an earlier signal."""
         for s in self.statements():
             if (
                 isinstance(s, ast.SignalDecl)
