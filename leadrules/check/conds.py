@@ -27,80 +27,83 @@ class Resolver(ValueResolver):
             return m.Not(self.cond(e.operand, ctx))
         if isinstance(e, ast.Name):
             return self.bare_name(e, ctx)
-        if isinstance(e, ast.Where):
+        if isinstance(e, (ast.Where, ast.Within, ast.NoWithin, ast.NoActivity, ast.Count)):
             self._event_pred_allowed(e, ctx)
-            return m.EventCount(self.event_source(e, ctx), ">=", 1, None)
-        if isinstance(e, ast.Within):
-            self._event_pred_allowed(e, ctx)
-            src = self.event_source(e.source, ctx)
-            return m.EventCount(src, ">=", 1, self.duration(e.window))
-        if isinstance(e, ast.NoWithin):
-            self._event_pred_allowed(e, ctx)
-            src = self.event_source(e.source, ctx)
-            return m.EventCount(src, "==", 0, self.duration(e.window))
-        if isinstance(e, ast.NoActivity):
-            self._event_pred_allowed(e, ctx)
-            return m.EventCount(None, "==", 0, self.duration(e.window))
-        if isinstance(e, ast.Count):
-            self._event_pred_allowed(e, ctx)
-            src = self.event_source(e.source, ctx)
-            n = e.n
-            if not (
-                isinstance(n, ast.Literal)
-                and n.type == "number"
-                and isinstance(n.value, int)
-                and n.value >= 0
-            ):
-                self.error(
-                    "LR0305",
-                    "the count before `times` must be a whole number, 0 or more",
-                    n.span,
-                    help="for example `page_view >= 3 times`",
-                )
-            window = self.duration(e.window) if e.window else None
-            return m.EventCount(src, e.op, n.value, window)
+            return self.event_predicate(e, ctx)
         if isinstance(e, ast.Compare):
             return self.compare(e, ctx)
         if isinstance(e, ast.In):
             return self.in_(e, ctx)
         if isinstance(e, ast.TextOp):
-            left, lt = self.value(e.left, ctx)
-            right, rt = self.value(e.right, ctx)
-            for side, typ in ((e.left, lt), (e.right, rt)):
-                if typ != "text":
-                    self.error(
-                        "LR0202",
-                        f"`{e.op}` works on text, not on {with_article(typ)}",
-                        side.span,
-                        label=f"this is {with_article(typ)}",
-                        help="compare numbers with `==`, `<`, `in A..B`",
-                    )
-            return m.TextOp(e.op, left, right)
+            return self.text_op(e, ctx)
         if isinstance(e, ast.IsMissing):
-            operand, typ = self.value(e.operand, ctx)
-            if typ == "event" or isinstance(operand, (m.GroupScore, m.TotalScore)):
-                self.error(
-                    "LR0201",
-                    "`is missing` tests a lead attribute or an event property",
-                    e.operand.span,
-                    help="for events, write `no E within D`",
-                )
-            return m.IsMissing(operand, e.present)
-        if isinstance(e, ast.Literal):
-            if e.type == "bool":
-                return m.Const(e.value, "bool")
-            self.error(
-                "LR0204",
-                f"{with_article(e.type)} is not a condition",
-                e.span,
-                help="a rule's condition is a comparison, an event or a bool attribute",
-            )
+            return self.is_missing(e, ctx)
+        if isinstance(e, ast.Literal) and e.type == "bool":
+            return m.Const(e.value, "bool")
         self.error(
             "LR0204",
-            "this is not a condition",
+            f"{with_article(e.type)} is not a condition"
+            if isinstance(e, ast.Literal)
+            else "this is not a condition",
             e.span,
             help="a rule's condition is a comparison, an event or a bool attribute",
         )
+
+    def event_predicate(self, e, ctx: Ctx) -> m.EventCount:
+        """`E where C`, `E within D`, `no E within D`, `no activity within D`, `E OP N times`."""
+        if isinstance(e, ast.Where):
+            return m.EventCount(self.event_source(e, ctx), ">=", 1, None)
+        if isinstance(e, ast.Within):
+            src = self.event_source(e.source, ctx)
+            return m.EventCount(src, ">=", 1, self.duration(e.window))
+        if isinstance(e, ast.NoWithin):
+            src = self.event_source(e.source, ctx)
+            return m.EventCount(src, "==", 0, self.duration(e.window))
+        if isinstance(e, ast.NoActivity):
+            return m.EventCount(None, "==", 0, self.duration(e.window))
+        src = self.event_source(e.source, ctx)
+        n = e.n
+        if not (
+            isinstance(n, ast.Literal)
+            and n.type == "number"
+            and isinstance(n.value, int)
+            and n.value >= 0
+        ):
+            self.error(
+                "LR0305",
+                "the count before `times` must be a whole number, 0 or more",
+                n.span,
+                help="for example `page_view >= 3 times`",
+            )
+        window = self.duration(e.window) if e.window else None
+        return m.EventCount(src, e.op, n.value, window)
+
+    def text_op(self, e: ast.TextOp, ctx: Ctx) -> m.TextOp:
+        """`contains`, `starts_with`, `ends_with`: text on both sides."""
+        left, lt = self.value(e.left, ctx)
+        right, rt = self.value(e.right, ctx)
+        for side, typ in ((e.left, lt), (e.right, rt)):
+            if typ != "text":
+                self.error(
+                    "LR0202",
+                    f"`{e.op}` works on text, not on {with_article(typ)}",
+                    side.span,
+                    label=f"this is {with_article(typ)}",
+                    help="compare numbers with `==`, `<`, `in A..B`",
+                )
+        return m.TextOp(e.op, left, right)
+
+    def is_missing(self, e: ast.IsMissing, ctx: Ctx) -> m.IsMissing:
+        """`X is missing` / `X is present`: of a lead attribute or an event property only."""
+        operand, typ = self.value(e.operand, ctx)
+        if typ == "event" or isinstance(operand, (m.GroupScore, m.TotalScore)):
+            self.error(
+                "LR0201",
+                "`is missing` tests a lead attribute or an event property",
+                e.operand.span,
+                help="for events, write `no E within D`",
+            )
+        return m.IsMissing(operand, e.present)
 
     def and_items(self, e: ast.And, ctx: Ctx) -> tuple:
         """The items of `a and b ...`; after an unbracketed `E where COND` (which takes one
