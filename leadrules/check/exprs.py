@@ -289,42 +289,10 @@ class ValueResolver:
         )
 
     def name_value(self, n: ast.Name, ctx: Ctx):
+        """A name used as a value: in `where`, an event property (or a const); elsewhere a
+        lead attribute, a const, a group score or `score`."""
         if ctx.kind == "where":
-            assert ctx.event is not None  # a "where" context always names its event
-            prop = ctx.event.prop(n.id)
-            if prop is not None:
-                sym = self.symbols.get(n.id)
-                if sym is not None and sym.kind == "attribute":
-                    self.diags.append(
-                        dg.make(
-                            "LR0604",
-                            f"`{n.id}` here is the property of `{ctx.event.name}`, not the lead "
-                            f"attribute `{n.id}`",
-                            n.span,
-                            label="the event's property",
-                            help="inside `where`, names are the event's properties; to test the "
-                            "lead attribute, move it out of the `where` (`(E where ...) and "
-                            f"{n.id} ...`), or rename one of the two",
-                        )
-                    )
-                return m.Prop(prop.name, prop.type), prop.type
-            sym = self.symbols.get(n.id)
-            if sym is not None and sym.kind == "const":
-                return self.scalar_const(n)
-            names = tuple(p.name for p in ctx.event.props)
-            hint = self.suggest(n.id, ("const",), names)
-            self.error(
-                "LR0103",
-                f"event `{ctx.event.name}` has no property `{n.id}`",
-                n.span,
-                label="not a property",
-                help=hint
-                or (
-                    f"its properties are: {', '.join(names)}"
-                    if names
-                    else f"declare it: `event {ctx.event.name}({n.id}: text)`"
-                ),
-            )
+            return self.property_value(n, ctx)
         if ctx.kind == "tier" and n.id == "score":
             return m.TotalScore(), "number"
         sym = self.symbols.get(n.id)
@@ -401,6 +369,44 @@ class ValueResolver:
             n.span,
             help="tiers are tested with `tier == NAME` in tests; conditions read attributes, "
             "events, consts and (in tiers) group scores",
+        )
+
+    def property_value(self, n: ast.Name, ctx: Ctx):
+        """A name inside `E where ...`: a property of E, else a value const."""
+        assert ctx.event is not None  # a "where" context always names its event
+        prop = ctx.event.prop(n.id)
+        if prop is not None:
+            sym = self.symbols.get(n.id)
+            if sym is not None and sym.kind == "attribute":
+                self.diags.append(
+                    dg.make(
+                        "LR0604",
+                        f"`{n.id}` here is the property of `{ctx.event.name}`, not the lead "
+                        f"attribute `{n.id}`",
+                        n.span,
+                        label="the event's property",
+                        help="inside `where`, names are the event's properties; to test the "
+                        "lead attribute, move it out of the `where` (`(E where ...) and "
+                        f"{n.id} ...`), or rename one of the two",
+                    )
+                )
+            return m.Prop(prop.name, prop.type), prop.type
+        sym = self.symbols.get(n.id)
+        if sym is not None and sym.kind == "const":
+            return self.scalar_const(n)
+        names = tuple(p.name for p in ctx.event.props)
+        hint = self.suggest(n.id, ("const",), names)
+        self.error(
+            "LR0103",
+            f"event `{ctx.event.name}` has no property `{n.id}`",
+            n.span,
+            label="not a property",
+            help=hint
+            or (
+                f"its properties are: {', '.join(names)}"
+                if names
+                else f"declare it: `event {ctx.event.name}({n.id}: text)`"
+            ),
         )
 
     # -- conditions
