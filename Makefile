@@ -28,6 +28,7 @@ system-deps:
 lint: setup
 	$(BIN)/ruff check leadrules tests bench
 	$(BIN)/ruff format --check leadrules tests bench
+	$(BIN)/mypy
 	$(BIN)/leadrules check --strict examples/*.lrules
 	$(BIN)/leadrules fmt --check examples/*.lrules
 
@@ -47,4 +48,4 @@ bench: setup
 	$(BIN)/python bench/bench_impact.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis dist build
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis dist build

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from leadrules.syntax.ast import Span
+from leadrules.source import Span
 
 ERROR = "error"
 WARNING = "warning"
@@ -224,7 +224,7 @@ def _gh_escape(text: str, prop: bool = False) -> str:
 
 
 def render_github(diags) -> str:
-    """GitHub Actions workflow commands, in exactly the form CLI.md gives:
+    """GitHub Actions workflow commands, in exactly the form GitHub reads them:
     `::error file=PATH,line=L,col=C::MESSAGE` (the message starts with the code)."""
     out = []
     for d in diags:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 TYPES = ("number", "text", "bool", "time")
 
@@ -255,7 +255,7 @@ class Action:
     kind: str  # notify | task | set | email | sms | webhook | delay
     # notify: recipient (str, "owner" by default), message; task: title; set: property, value;
     # email: template; sms: text; webhook: url; delay: seconds
-    args: tuple[object, ...]
+    args: tuple[Any, ...]  # typed per kind by the comment above (one class per kind: issue 10)
     loc: Loc | None = _loc()
 
 

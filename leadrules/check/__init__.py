@@ -39,12 +39,13 @@ def check(path: str | Path, text: str | bytes | None = None, *, parse=None) -> R
     model = None
     if loaded.files and not any(d.is_error for d in diags):
         builder = Builder(loaded.files, diags)
-        model = builder.build()
+        built = builder.build()
+        model = built
         if not any(d.is_error for d in diags):
-            diags += analysis.range_diagnostics(model)
-            diags += analysis.tier_diagnostics(model)
-            diags += analysis.rule_diagnostics(model)
-            diags += analysis.unused_diagnostics(builder.symbols, builder.used_names(), model)
+            diags += analysis.range_diagnostics(built)
+            diags += analysis.tier_diagnostics(built)
+            diags += analysis.rule_diagnostics(built)
+            diags += analysis.unused_diagnostics(builder.symbols, builder.used_names(), built)
     diags = sorted(set(diags), key=dg.sort_key)
     if any(d.is_error for d in diags):
         model = None

@@ -7,8 +7,9 @@ from pathlib import Path
 from leadrules import diagnostics as dg
 from leadrules import model as m
 from leadrules.check import blocks, scoring
-from leadrules.check.conds import Resolver
+from leadrules.check.context import CheckContext
 from leadrules.check.exprs import Bad, Ctx, Symbol
+from leadrules.check.words import kind_with_article
 from leadrules.syntax import ast, printer
 from leadrules.syntax.ast import Span
 
@@ -29,19 +30,16 @@ loc = blocks.loc
 
 class Builder:
     def __init__(self, files: list[ast.File], diags: list[dg.Diagnostic]):
-        self.files = files
-        self.root = files[-1]
-        self.diags = diags
-        self.symbols: dict[str, Symbol] = {}
-        self.used: set[str] = set()
-        self.events: dict[str, m.EventType] = {}
-        self.res = Resolver(self.symbols, self.events, diags, self.used)
+        self.cx = cx = CheckContext(files, diags)
+        # the context's fields, by their short names (the same objects)
+        self.files, self.root, self.diags = files, cx.root, diags
+        self.symbols, self.used, self.events = cx.symbols, cx.used, cx.events
+        self.attrs, self.res = cx.attrs, cx.res
         self.signal_deps: dict[str, set[str]] = {}
         self.prop_types: dict[str, tuple[str, str, Span]] = {}  # name -> (type, event, span)
 
     def statements(self):
-        for f in self.files:
-            yield from f.statements
+        return self.cx.statements()
 
     # -- names
     def declare(self, kind: str, name: ast.Name, node) -> bool:
@@ -50,7 +48,7 @@ class Builder:
             self.diags.append(
                 dg.make(
                     "LR0111",
-                    f"`{name.id}` is {why} and cannot name {_article(kind)}",
+                    f"`{name.id}` is {why} and cannot name {kind_with_article(kind)}",
                     name.span,
                     help=f"choose another name, such as `{name.id}_value`",
                 )
@@ -64,7 +62,9 @@ class Builder:
                     f"`{name.id}` is declared twice",
                     name.span,
                     label="declared again here",
-                    related=((prev.span, f"first declared as {_article(prev.kind)} here"),),
+                    related=(
+                        (prev.span, f"first declared as {kind_with_article(prev.kind)} here"),
+                    ),
                     help="every name is declared once across a file and its imports; rename one",
                 )
             )
@@ -72,13 +72,13 @@ class Builder:
         self.symbols[name.id] = Symbol(kind, name.id, node, name.span)
         return True
 
-    def build(self) -> m.Model | None:
+    def build(self) -> m.Model:
         self.collect()
         groups = self.groups()
-        clamp = scoring.clamp(self)
-        tiers = scoring.tiers(self)
-        autos = blocks.automations(self, tiers)
-        tests = blocks.tests(self, groups, tiers)
+        clamp = scoring.clamp(self.cx)
+        tiers = scoring.tiers(self.cx)
+        autos = blocks.automations(self.cx, tiers)
+        tests = blocks.tests(self.cx, groups, tiers)
         name = next((s.name for s in self.root.statements if isinstance(s, ast.ModelDecl)), None)
         model = m.Model(
             name=name or Path(self.root.path).stem,
@@ -94,71 +94,14 @@ class Builder:
         return model
 
     def collect(self):
-        self.attrs: list[m.Attribute] = []
-        model_decls = [s for s in self.root.statements if isinstance(s, ast.ModelDecl)]
-        for extra in model_decls[1:]:
-            self.diags.append(
-                dg.make(
-                    "LR0112",
-                    "the model is named twice",
-                    extra.span,
-                    related=((model_decls[0].span, "first named here"),),
-                    help="a file has at most one `model` line; remove one",
-                )
-            )
+        """Every declaration into the symbols, the attributes and the event types; then signals."""
+        self.model_names()
         columns: dict[str, Span] = {}
         for s in self.statements():
             if isinstance(s, ast.LeadDecl) and self.declare("attribute", s.name, s):
-                column = s.column if s.column is not None else s.name.id
-                if column in columns or column == "lead_id":
-                    self.diags.append(
-                        dg.make(
-                            "LR0110",
-                            f"two attributes read the column `{column}`",
-                            s.span,
-                            related=((columns[column], "first read here"),)
-                            if column in columns
-                            else (),
-                            help="each attribute reads its own column",
-                        )
-                    )
-                columns[column] = s.span
-                self.attrs.append(m.Attribute(s.name.id, s.type, column, loc(s.span), crm=s.crm))
+                self.attribute(s, columns)
             elif isinstance(s, ast.EventDecl) and self.declare("event", s.name, s):
-                props = []
-                seen: dict[str, Span] = {}
-                for p in s.props:
-                    if p.name.id in seen:
-                        self.diags.append(
-                            dg.make(
-                                "LR0110",
-                                f"property `{p.name.id}` is declared twice",
-                                p.name.span,
-                                related=((seen[p.name.id], "first declared here"),),
-                                help="an event declares each property once; remove one",
-                            )
-                        )
-                        continue
-                    if p.name.id in KEYWORDS:
-                        self.diags.append(
-                            dg.make(
-                                "LR0111",
-                                f"`{p.name.id}` is a keyword and cannot name a property",
-                                p.name.span,
-                                help=f"choose another name, such as `{p.name.id}_value`",
-                            )
-                        )
-                        continue
-                    seen[p.name.id] = p.name.span
-                    self.check_property_type(s.name.id, p)
-                    column = p.column if p.column is not None else p.name.id
-                    props.append(m.Property(p.name.id, p.type, column))
-                self.events[s.name.id] = m.EventType(
-                    s.name.id,
-                    s.source if s.source is not None else s.name.id,
-                    tuple(props),
-                    loc(s.span),
-                )
+                self.event_type(s)
             elif isinstance(s, ast.SignalDecl):
                 self.declare("signal", s.name, s)
             elif isinstance(s, ast.ConstDecl):
@@ -171,6 +114,78 @@ class Builder:
                 self.declare("group", s.name, s)
             elif isinstance(s, ast.Tier):
                 self.declare("tier", s.name, s)
+        self.event_sources()
+        self.signals()
+
+    def model_names(self) -> None:
+        """LR0112: at most one `model` line in the root file."""
+        model_decls = [s for s in self.root.statements if isinstance(s, ast.ModelDecl)]
+        for extra in model_decls[1:]:
+            self.diags.append(
+                dg.make(
+                    "LR0112",
+                    "the model is named twice",
+                    extra.span,
+                    related=((model_decls[0].span, "first named here"),),
+                    help="a file has at most one `model` line; remove one",
+                )
+            )
+
+    def attribute(self, s: ast.LeadDecl, columns: dict[str, Span]) -> None:
+        """`lead NAME: TYPE [from "column"]`; two attributes may not read one column."""
+        column = s.column if s.column is not None else s.name.id
+        if column in columns or column == "lead_id":
+            self.diags.append(
+                dg.make(
+                    "LR0110",
+                    f"two attributes read the column `{column}`",
+                    s.span,
+                    related=((columns[column], "first read here"),) if column in columns else (),
+                    help="each attribute reads its own column",
+                )
+            )
+        columns[column] = s.span
+        self.attrs.append(m.Attribute(s.name.id, s.type, column, loc(s.span), crm=s.crm))
+
+    def event_type(self, s: ast.EventDecl) -> None:
+        """`event NAME(props) [from "source"]`: each property once, none named by a keyword."""
+        props = []
+        seen: dict[str, Span] = {}
+        for p in s.props:
+            if p.name.id in seen:
+                self.diags.append(
+                    dg.make(
+                        "LR0110",
+                        f"property `{p.name.id}` is declared twice",
+                        p.name.span,
+                        related=((seen[p.name.id], "first declared here"),),
+                        help="an event declares each property once; remove one",
+                    )
+                )
+                continue
+            if p.name.id in KEYWORDS:
+                self.diags.append(
+                    dg.make(
+                        "LR0111",
+                        f"`{p.name.id}` is a keyword and cannot name a property",
+                        p.name.span,
+                        help=f"choose another name, such as `{p.name.id}_value`",
+                    )
+                )
+                continue
+            seen[p.name.id] = p.name.span
+            self.check_property_type(s.name.id, p)
+            column = p.column if p.column is not None else p.name.id
+            props.append(m.Property(p.name.id, p.type, column))
+        self.events[s.name.id] = m.EventType(
+            s.name.id,
+            s.source if s.source is not None else s.name.id,
+            tuple(props),
+            loc(s.span),
+        )
+
+    def event_sources(self) -> None:
+        """LR0110: two event types may not read the same event name from the data."""
         sources: dict[str, Span] = {}
         for e in self.events.values():
             if e.source in sources:
@@ -185,7 +200,9 @@ class Builder:
                     )
                 )
             sources.setdefault(e.source, self.symbols[e.name].span)
-        # signals, in order: a signal may build on an event or an earlier signal
+
+    def signals(self) -> None:
+        """The signals, in order: a signal may build on an event or an earlier signal."""
         for s in self.statements():
             if (
                 isinstance(s, ast.SignalDecl)
@@ -230,7 +247,7 @@ class Builder:
 
     # -- groups
     def groups(self) -> tuple[m.Group, ...]:
-        out: list[m.Group] = []
+        out: list[m.Group | None] = []
         default_rules: list = []
         default_at = None
         for s in self.statements():
@@ -352,7 +369,7 @@ class Builder:
             try:
                 if isinstance(r, ast.EachRule):
                     events = self.each_source(r.source)
-                    window = self.res._duration(r.window) if r.window else None
+                    window = self.res.duration(r.window) if r.window else None
                     rcap = self.positive_int(r.cap, "LR0302", "a rule's cap") if r.cap else None
                     built.append(
                         m.Rule(
@@ -399,13 +416,8 @@ class Builder:
             if sym is not None and sym.kind not in ("event", "signal"):
                 self.res.error(
                     "LR0205",
-                    f"`each` needs an event, and `{inner.id}` is {_article(sym.kind)}",
+                    f"`each` needs an event, and `{inner.id}` is {kind_with_article(sym.kind)}",
                     inner.span,
                     help="`each E: POINTS` gives points for every event E",
                 )
         return self.res.event_source(inner, Ctx("rule"))
-
-
-def _article(kind: str) -> str:
-    word = {"attribute": "lead attribute"}.get(kind, kind)
-    return f"an {word}" if word[0] in "aeiou" else f"a {word}"

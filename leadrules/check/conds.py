@@ -7,7 +7,8 @@ with `==`/`!=`, text operators take text, lists hold the type of what they are s
 from __future__ import annotations
 
 from leadrules import model as m
-from leadrules.check.exprs import Ctx, ValueResolver, _a, _span
+from leadrules.check.exprs import Ctx, ValueResolver
+from leadrules.check.words import with_article
 from leadrules.syntax import ast, printer
 
 
@@ -26,80 +27,83 @@ class Resolver(ValueResolver):
             return m.Not(self.cond(e.operand, ctx))
         if isinstance(e, ast.Name):
             return self.bare_name(e, ctx)
-        if isinstance(e, ast.Where):
+        if isinstance(e, (ast.Where, ast.Within, ast.NoWithin, ast.NoActivity, ast.Count)):
             self._event_pred_allowed(e, ctx)
-            return m.EventCount(self.event_source(e, ctx), ">=", 1, None)
-        if isinstance(e, ast.Within):
-            self._event_pred_allowed(e, ctx)
-            src = self.event_source(e.source, ctx)
-            return m.EventCount(src, ">=", 1, self._duration(e.window))
-        if isinstance(e, ast.NoWithin):
-            self._event_pred_allowed(e, ctx)
-            src = self.event_source(e.source, ctx)
-            return m.EventCount(src, "==", 0, self._duration(e.window))
-        if isinstance(e, ast.NoActivity):
-            self._event_pred_allowed(e, ctx)
-            return m.EventCount(None, "==", 0, self._duration(e.window))
-        if isinstance(e, ast.Count):
-            self._event_pred_allowed(e, ctx)
-            src = self.event_source(e.source, ctx)
-            n = e.n
-            if not (
-                isinstance(n, ast.Literal)
-                and n.type == "number"
-                and isinstance(n.value, int)
-                and n.value >= 0
-            ):
-                self.error(
-                    "LR0305",
-                    "the count before `times` must be a whole number, 0 or more",
-                    _span(n),
-                    help="for example `page_view >= 3 times`",
-                )
-            window = self._duration(e.window) if e.window else None
-            return m.EventCount(src, e.op, n.value, window)
+            return self.event_predicate(e, ctx)
         if isinstance(e, ast.Compare):
             return self.compare(e, ctx)
         if isinstance(e, ast.In):
             return self.in_(e, ctx)
         if isinstance(e, ast.TextOp):
-            left, lt = self.value(e.left, ctx)
-            right, rt = self.value(e.right, ctx)
-            for side, typ in ((e.left, lt), (e.right, rt)):
-                if typ != "text":
-                    self.error(
-                        "LR0202",
-                        f"`{e.op}` works on text, not on {_a(typ)}",
-                        _span(side),
-                        label=f"this is {_a(typ)}",
-                        help="compare numbers with `==`, `<`, `in A..B`",
-                    )
-            return m.TextOp(e.op, left, right)
+            return self.text_op(e, ctx)
         if isinstance(e, ast.IsMissing):
-            operand, typ = self.value(e.operand, ctx)
-            if typ == "event" or isinstance(operand, (m.GroupScore, m.TotalScore)):
-                self.error(
-                    "LR0201",
-                    "`is missing` tests a lead attribute or an event property",
-                    _span(e.operand),
-                    help="for events, write `no E within D`",
-                )
-            return m.IsMissing(operand, e.present)
-        if isinstance(e, ast.Literal):
-            if e.type == "bool":
-                return m.Const(e.value, "bool")
-            self.error(
-                "LR0204",
-                f"{_a(e.type)} is not a condition",
-                e.span,
-                help="a rule's condition is a comparison, an event or a bool attribute",
-            )
+            return self.is_missing(e, ctx)
+        if isinstance(e, ast.Literal) and e.type == "bool":
+            return m.Const(e.value, "bool")
         self.error(
             "LR0204",
-            "this is not a condition",
-            _span(e),
+            f"{with_article(e.type)} is not a condition"
+            if isinstance(e, ast.Literal)
+            else "this is not a condition",
+            e.span,
             help="a rule's condition is a comparison, an event or a bool attribute",
         )
+
+    def event_predicate(self, e, ctx: Ctx) -> m.EventCount:
+        """`E where C`, `E within D`, `no E within D`, `no activity within D`, `E OP N times`."""
+        if isinstance(e, ast.Where):
+            return m.EventCount(self.event_source(e, ctx), ">=", 1, None)
+        if isinstance(e, ast.Within):
+            src = self.event_source(e.source, ctx)
+            return m.EventCount(src, ">=", 1, self.duration(e.window))
+        if isinstance(e, ast.NoWithin):
+            src = self.event_source(e.source, ctx)
+            return m.EventCount(src, "==", 0, self.duration(e.window))
+        if isinstance(e, ast.NoActivity):
+            return m.EventCount(None, "==", 0, self.duration(e.window))
+        src = self.event_source(e.source, ctx)
+        n = e.n
+        if not (
+            isinstance(n, ast.Literal)
+            and n.type == "number"
+            and isinstance(n.value, int)
+            and n.value >= 0
+        ):
+            self.error(
+                "LR0305",
+                "the count before `times` must be a whole number, 0 or more",
+                n.span,
+                help="for example `page_view >= 3 times`",
+            )
+        window = self.duration(e.window) if e.window else None
+        return m.EventCount(src, e.op, n.value, window)
+
+    def text_op(self, e: ast.TextOp, ctx: Ctx) -> m.TextOp:
+        """`contains`, `starts_with`, `ends_with`: text on both sides."""
+        left, lt = self.value(e.left, ctx)
+        right, rt = self.value(e.right, ctx)
+        for side, typ in ((e.left, lt), (e.right, rt)):
+            if typ != "text":
+                self.error(
+                    "LR0202",
+                    f"`{e.op}` works on text, not on {with_article(typ)}",
+                    side.span,
+                    label=f"this is {with_article(typ)}",
+                    help="compare numbers with `==`, `<`, `in A..B`",
+                )
+        return m.TextOp(e.op, left, right)
+
+    def is_missing(self, e: ast.IsMissing, ctx: Ctx) -> m.IsMissing:
+        """`X is missing` / `X is present`: of a lead attribute or an event property only."""
+        operand, typ = self.value(e.operand, ctx)
+        if typ == "event" or isinstance(operand, (m.GroupScore, m.TotalScore)):
+            self.error(
+                "LR0201",
+                "`is missing` tests a lead attribute or an event property",
+                e.operand.span,
+                help="for events, write `no E within D`",
+            )
+        return m.IsMissing(operand, e.present)
 
     def and_items(self, e: ast.And, ctx: Ctx) -> tuple:
         """The items of `a and b ...`; after an unbracketed `E where COND` (which takes one
@@ -114,8 +118,9 @@ class Resolver(ValueResolver):
                     event = self.events.get(self.event_source(where.source, ctx).event)
                     fix = f"{where.source.id} where ({printer.expr(where.cond)} and "
                     fix += f"{printer.expr(item)})"
-                    for p in event.props if event else ():
-                        self.after_where[p.name] = (event.name, fix)
+                    if event is not None:
+                        for p in event.props:
+                            self.after_where[p.name] = (event.name, fix)
                 out.append(self.cond(item, ctx))
                 src = item.source if isinstance(item, (ast.Within, ast.Count)) else item
                 where = src if isinstance(src, ast.Where) else where
@@ -159,7 +164,7 @@ class Resolver(ValueResolver):
             return value
         self.error(
             "LR0204",
-            f"`{n.id}` is {_a(typ)}, not a condition",
+            f"`{n.id}` is {with_article(typ)}, not a condition",
             n.span,
             label="not a condition",
             help=f"compare it: `{n.id} == ...`" if typ != "bool" else "",
@@ -171,7 +176,7 @@ class Resolver(ValueResolver):
             self.error(
                 "LR0201",
                 f"an event is not compared with `{e.op}` alone",
-                _span(e.left),
+                e.left.span,
                 help=f"to count events write `{_name_text(e.left)} {e.op} N times`",
             )
         right, rt = self.value(e.right, ctx)
@@ -179,7 +184,7 @@ class Resolver(ValueResolver):
             self.error(
                 "LR0201",
                 "an event is not a value",
-                _span(e.right),
+                e.right.span,
                 help="count events with `E >= N times`; compare attributes with values",
             )
         if lt != rt:
@@ -192,8 +197,8 @@ class Resolver(ValueResolver):
                 extra = "both sides of a comparison have the same type"
             self.error(
                 "LR0201",
-                f"cannot compare {_a(lt)} with {_a(rt)}",
-                _span(e),
+                f"cannot compare {with_article(lt)} with {with_article(rt)}",
+                e.span,
                 label=f"{lt} {e.op} {rt}",
                 help=extra,
             )
@@ -201,7 +206,7 @@ class Resolver(ValueResolver):
             self.error(
                 "LR0201",
                 f"{lt} values are compared only with `==` and `!=`",
-                _span(e),
+                e.span,
                 help="engines order text differently, so leadrules does not; use `==`, "
                 "`in [...]` or `starts_with`"
                 if lt == "text"
@@ -215,7 +220,7 @@ class Resolver(ValueResolver):
             self.error(
                 "LR0201",
                 "an event cannot be tested with `in`",
-                _span(e.left),
+                e.left.span,
                 help="filter events with `E where PROP in [...]`",
             )
         target = e.target
@@ -223,8 +228,8 @@ class Resolver(ValueResolver):
             if lt != "number":
                 self.error(
                     "LR0201",
-                    f"a range `A..B` holds numbers; this is {_a(lt)}",
-                    _span(e.left),
+                    f"a range `A..B` holds numbers; this is {with_article(lt)}",
+                    e.left.span,
                     help='test text with `in ["a", "b"]`',
                 )
             lo, hi = target.lo.value, target.hi.value
@@ -256,7 +261,7 @@ class Resolver(ValueResolver):
         if values and vt != lt:
             self.error(
                 "LR0201",
-                f"cannot look for {_a(lt)} in a list of {vt} values",
+                f"cannot look for {with_article(lt)} in a list of {vt} values",
                 span,
                 help="the list's values have the type of what is tested",
             )

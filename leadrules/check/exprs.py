@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, NoReturn
 
 from leadrules import diagnostics as dg
 from leadrules import model as m
+from leadrules.check.words import kind_with_article, with_article
 from leadrules.syntax import ast
 from leadrules.syntax.ast import Span
 
@@ -29,7 +31,7 @@ class Bad(Exception):
 class Symbol:
     kind: str  # attribute | event | signal | const | group | tier
     name: str
-    node: object
+    node: Any  # the declaration's AST node, of the class the kind says
     span: Span
 
 
@@ -37,16 +39,6 @@ class Symbol:
 class Ctx:
     kind: str  # rule | where | tier
     event: m.EventType | None = None  # for "where"
-
-
-KIND_WORDS = {
-    "attribute": "lead attribute",
-    "event": "event",
-    "signal": "signal",
-    "const": "const",
-    "group": "group",
-    "tier": "tier",
-}
 
 
 def parse_time(text: str) -> dt.datetime | None:
@@ -106,8 +98,12 @@ class ValueResolver:
         # the same `and`: name -> (event, the condition with the brackets it probably wants)
         self.after_where: dict[str, tuple[str, str]] = {}
 
+    def cond(self, e, ctx: Ctx) -> m.Expr:
+        """A condition in `ctx`: provided by the condition resolver (`conds.Resolver`)."""
+        raise NotImplementedError
+
     # -- reporting
-    def error(self, code: str, message: str, span: Span, **kw):
+    def error(self, code: str, message: str, span: Span, **kw) -> NoReturn:
         self.diags.append(dg.make(code, message, span, **kw))
         raise Bad()
 
@@ -135,7 +131,7 @@ class ValueResolver:
         kinds: tuple[str, ...],
         extra: tuple[str, ...] = (),
         help_: str = "",
-    ):
+    ) -> NoReturn:
         hint = self.suggest(name.id, kinds, extra)
         self.error(
             code, f"unknown {what} `{name.id}`", name.span, label="not declared", help=hint or help_
@@ -222,12 +218,12 @@ class ValueResolver:
                 return self.signals[e.id]
             self.error(
                 "LR0209",
-                f"`{e.id}` is a {KIND_WORDS[sym.kind]}, not an event",
+                f"`{e.id}` is {kind_with_article(sym.kind)}, not an event",
                 e.span,
                 label="not an event",
                 help=_EVENT_HELP,
             )
-        self.error("LR0209", "expected an event or a signal here", _span(e), help=_EVENT_HELP)
+        self.error("LR0209", "expected an event or a signal here", e.span, help=_EVENT_HELP)
 
     def _event_pred_allowed(self, e, ctx: Ctx):
         if ctx.kind != "rule":
@@ -235,12 +231,13 @@ class ValueResolver:
             self.error(
                 "LR0207",
                 f"event predicates are not allowed in {where}",
-                _span(e),
+                e.span,
                 help="use event predicates in scoring rules; tiers test scores and "
                 "attributes, `where` tests the event's properties",
             )
 
-    def _duration(self, d: ast.Duration) -> int:
+    def duration(self, d: ast.Duration) -> int:
+        """A window in seconds (an LR0301 diagnostic and `Bad` when it is out of range)."""
         problem = duration_problem(d, "window")
         if problem is not None:
             self.diags.append(problem)
@@ -263,8 +260,8 @@ class ValueResolver:
             if typ != want:
                 self.error(
                     "LR0206",
-                    f"`{e.func}` takes a {want} value, not {_a(typ)}",
-                    _span(e.arg),
+                    f"`{e.func}` takes a {want} value, not {with_article(typ)}",
+                    e.arg.span,
                     help="`lower` and `domain` take text; `days_since` takes a time",
                 )
             out = "number" if e.func == "days_since" else "text"
@@ -273,60 +270,29 @@ class ValueResolver:
             self.error(
                 "LR0201",
                 "a list or range can only follow `in`",
-                _span(e),
+                e.span,
                 help="write `x in [...]` or `x in A..B`",
             )
         if isinstance(e, ast.Where):
             self.error(
                 "LR0209",
                 "an event with `where` is not a value",
-                _span(e),
+                e.span,
                 help='use it as a condition (`page_view where url contains "/x"`) or in '
                 "`each`, `within`, `times`",
             )
         self.error(
             "LR0201",
             "a condition is not a value here",
-            _span(e),
+            e.span,
             help="compare values (`x == 1`), then combine conditions with `and`/`or`",
         )
 
     def name_value(self, n: ast.Name, ctx: Ctx):
+        """A name used as a value: in `where`, an event property (or a const); elsewhere a
+        lead attribute, a const, a group score or `score`."""
         if ctx.kind == "where":
-            prop = ctx.event.prop(n.id)
-            if prop is not None:
-                sym = self.symbols.get(n.id)
-                if sym is not None and sym.kind == "attribute":
-                    self.diags.append(
-                        dg.make(
-                            "LR0604",
-                            f"`{n.id}` here is the property of `{ctx.event.name}`, not the lead "
-                            f"attribute `{n.id}`",
-                            n.span,
-                            label="the event's property",
-                            help="inside `where`, names are the event's properties; to test the "
-                            "lead attribute, move it out of the `where` (`(E where ...) and "
-                            f"{n.id} ...`), or rename one of the two",
-                        )
-                    )
-                return m.Prop(prop.name, prop.type), prop.type
-            sym = self.symbols.get(n.id)
-            if sym is not None and sym.kind == "const":
-                return self.scalar_const(n)
-            names = tuple(p.name for p in ctx.event.props)
-            hint = self.suggest(n.id, ("const",), names)
-            self.error(
-                "LR0103",
-                f"event `{ctx.event.name}` has no property `{n.id}`",
-                n.span,
-                label="not a property",
-                help=hint
-                or (
-                    f"its properties are: {', '.join(names)}"
-                    if names
-                    else f"declare it: `event {ctx.event.name}({n.id}: text)`"
-                ),
-            )
+            return self.property_value(n, ctx)
         if ctx.kind == "tier" and n.id == "score":
             return m.TotalScore(), "number"
         sym = self.symbols.get(n.id)
@@ -399,10 +365,48 @@ class ValueResolver:
             return "event", sym.kind
         self.error(
             "LR0201",
-            f"`{n.id}` is a {KIND_WORDS[sym.kind]} and has no value here",
+            f"`{n.id}` is {kind_with_article(sym.kind)} and has no value here",
             n.span,
             help="tiers are tested with `tier == NAME` in tests; conditions read attributes, "
             "events, consts and (in tiers) group scores",
+        )
+
+    def property_value(self, n: ast.Name, ctx: Ctx):
+        """A name inside `E where ...`: a property of E, else a value const."""
+        assert ctx.event is not None  # a "where" context always names its event
+        prop = ctx.event.prop(n.id)
+        if prop is not None:
+            sym = self.symbols.get(n.id)
+            if sym is not None and sym.kind == "attribute":
+                self.diags.append(
+                    dg.make(
+                        "LR0604",
+                        f"`{n.id}` here is the property of `{ctx.event.name}`, not the lead "
+                        f"attribute `{n.id}`",
+                        n.span,
+                        label="the event's property",
+                        help="inside `where`, names are the event's properties; to test the "
+                        "lead attribute, move it out of the `where` (`(E where ...) and "
+                        f"{n.id} ...`), or rename one of the two",
+                    )
+                )
+            return m.Prop(prop.name, prop.type), prop.type
+        sym = self.symbols.get(n.id)
+        if sym is not None and sym.kind == "const":
+            return self.scalar_const(n)
+        names = tuple(p.name for p in ctx.event.props)
+        hint = self.suggest(n.id, ("const",), names)
+        self.error(
+            "LR0103",
+            f"event `{ctx.event.name}` has no property `{n.id}`",
+            n.span,
+            label="not a property",
+            help=hint
+            or (
+                f"its properties are: {', '.join(names)}"
+                if names
+                else f"declare it: `event {ctx.event.name}({n.id}: text)`"
+            ),
         )
 
     # -- conditions
@@ -419,11 +423,3 @@ def _and(a, b):
 
 def _items(e) -> tuple:
     return e.items if isinstance(e, m.And) else (e,)
-
-
-def _a(typ: str) -> str:
-    return {"event": "an event", "time": "a time"}.get(typ, f"a {typ}")
-
-
-def _span(e) -> Span:
-    return e.span

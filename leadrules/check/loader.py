@@ -50,6 +50,7 @@ def _load(
     key = path.resolve()
     shown = display or _display(path)
     if key in stack:
+        assert via is not None  # only an import can lead back into the stack
         chain = (
             " -> ".join(_display(p) for p in stack[stack.index(key) :]) + f" -> {_display(path)}"
         )

@@ -9,17 +9,18 @@ from leadrules import diagnostics as dg
 from leadrules import model as m
 from leadrules.check.blocks import loc
 from leadrules.check.exprs import Bad, Ctx
+from leadrules.check.words import kind_with_article
 from leadrules.syntax import ast, printer
 
 if TYPE_CHECKING:
-    from leadrules.check.build import Builder
+    from leadrules.check.context import CheckContext
 
 
-def clamp(b: Builder) -> tuple[int, int] | None:
+def clamp(cx: CheckContext) -> tuple[int, int] | None:
     """The model's `clamp A..B`, checked: given once, whole numbers, not empty."""
-    clamps = [s for s in b.statements() if isinstance(s, ast.Clamp)]
+    clamps = [s for s in cx.statements() if isinstance(s, ast.Clamp)]
     for extra in clamps[1:]:
-        b.diags.append(
+        cx.diags.append(
             dg.make(
                 "LR0110",
                 "`clamp` is given twice",
@@ -33,7 +34,7 @@ def clamp(b: Builder) -> tuple[int, int] | None:
     c = clamps[0]
     lo, hi = c.lo.value, c.hi.value
     if not isinstance(lo, int) or not isinstance(hi, int):
-        b.diags.append(
+        cx.diags.append(
             dg.make(
                 "LR0304",
                 "clamp bounds are whole numbers",
@@ -43,7 +44,7 @@ def clamp(b: Builder) -> tuple[int, int] | None:
         )
         return None
     if lo > hi:
-        b.diags.append(
+        cx.diags.append(
             dg.make(
                 "LR0303",
                 f"clamp {lo}..{hi} is empty",
@@ -55,17 +56,17 @@ def clamp(b: Builder) -> tuple[int, int] | None:
     return (lo, hi)
 
 
-def tiers(b: Builder) -> tuple[m.Tier, ...]:
+def tiers(cx: CheckContext) -> tuple[m.Tier, ...]:
     """The tiers in order: range tiers as whole-score bounds, `when` tiers as conditions."""
     out = []
-    for s in b.statements():
+    for s in cx.statements():
         if not isinstance(s, ast.Tier):
             continue
-        if b.symbols.get(s.name.id) is None or b.symbols[s.name.id].node is not s:
+        if cx.symbols.get(s.name.id) is None or cx.symbols[s.name.id].node is not s:
             continue
         if s.cond is not None:
             try:
-                cond = b.res.cond(s.cond, Ctx("tier"))
+                cond = cx.res.cond(s.cond, Ctx("tier"))
             except Bad:
                 continue
             out.append(
@@ -74,14 +75,16 @@ def tiers(b: Builder) -> tuple[m.Tier, ...]:
             continue
         try:
             if s.range is not None:
-                lo_v, hi_v = _bound(b, s.range.lo), _bound(b, s.range.hi)
+                lo_v, hi_v = _bound(cx, s.range.lo), _bound(cx, s.range.hi)
             else:
-                bound = _bound(b, s.bound)
+                assert s.bound is not None and s.op is not None  # a range, a bound or a `when`
+                op, given = s.op, s.bound
+                bound = _bound(cx, s.bound)
         except Bad:
             continue
         if s.range is not None:
             if lo_v > hi_v:
-                b.diags.append(
+                cx.diags.append(
                     dg.make(
                         "LR0303",
                         f"the range {lo_v}..{hi_v} is empty",
@@ -90,7 +93,8 @@ def tiers(b: Builder) -> tuple[m.Tier, ...]:
                     )
                 )
                 continue
-            lo, hi = math.ceil(lo_v), math.floor(hi_v)
+            lo: int | None = math.ceil(lo_v)
+            hi: int | None = math.floor(hi_v)
             text = f"{printer.literal(s.range.lo)}..{printer.literal(s.range.hi)}"
         else:
             lo, hi = {
@@ -99,9 +103,9 @@ def tiers(b: Builder) -> tuple[m.Tier, ...]:
                 ">": (math.floor(bound) + 1, None),
                 ">=": (math.ceil(bound), None),
                 "==": (math.ceil(bound), math.floor(bound)),
-            }.get(s.op, (None, None))
-            if s.op == "!=":
-                b.diags.append(
+            }.get(op, (None, None))
+            if op == "!=":
+                cx.diags.append(
                     dg.make(
                         "LR0001",
                         "a tier takes `<`, `<=`, `>`, `>=`, `==` or a range `A..B`",
@@ -110,36 +114,31 @@ def tiers(b: Builder) -> tuple[m.Tier, ...]:
                     )
                 )
                 continue
-            text = f"{s.op} {printer.literal(s.bound)}"
+            text = f"{op} {printer.literal(given)}"
         out.append(m.Tier(s.name.id, "range", lo=lo, hi=hi, text=text, loc=loc(s.span)))
     return tuple(out)
 
 
-def _bound(b: Builder, x: ast.Literal | ast.Name) -> int | float:
+def _bound(cx: CheckContext, x: ast.Literal | ast.Name) -> int | float:
     """A tier's bound: a number, or a value const holding one (raises `Bad` otherwise)."""
     if isinstance(x, ast.Literal):
         return x.value
-    sym = b.symbols.get(x.id)
+    sym = cx.symbols.get(x.id)
     if sym is None:
-        b.res.unknown("LR0101", "const", x, ("const",), help_=f"declare it: `const {x.id} = 80`")
+        cx.res.unknown("LR0101", "const", x, ("const",), help_=f"declare it: `const {x.id} = 80`")
     if sym.kind != "const":
-        b.res.error(
+        cx.res.error(
             "LR0201",
-            f"a tier's bound is a number or a const, and `{x.id}` is {_article(sym.kind)}",
+            f"a tier's bound is a number or a const, and `{x.id}` is {kind_with_article(sym.kind)}",
             x.span,
             help="for tiers on group scores or attributes, write `tier NAME when COND`",
         )
-    value, typ = b.res.scalar_const(x)
+    value, typ = cx.res.scalar_const(x)
     if typ != "number":
-        b.res.error(
+        cx.res.error(
             "LR0201",
             f"a tier's bound is a number, and the const `{x.id}` is {typ}",
             x.span,
             help=f"give `{x.id}` a number: `const {x.id} = 80`",
         )
     return value.value
-
-
-def _article(kind: str) -> str:
-    word = {"attribute": "lead attribute"}.get(kind, kind)
-    return f"an {word}" if word[0] in "aeiou" else f"a {word}"

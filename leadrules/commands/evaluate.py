@@ -13,8 +13,8 @@ from leadrules.commands.common import (
     parse_as_of,
     write_output,
 )
+from leadrules.commands.impact_common import model_loader, reported
 from leadrules.commands.scoring import ENGINE_OPTION, data_options
-from leadrules.impact.cli_support import model_loader, reported
 
 
 def finite(value: float | None) -> float | None:

@@ -10,21 +10,9 @@ which costs `leadrules check` a few milliseconds of start-up.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
-
-@dataclass(frozen=True, order=True)
-class Span:
-    """A region of a source file; lines and columns are 1-based, end is exclusive."""
-
-    path: str
-    line: int
-    col: int
-    end_line: int
-    end_col: int
-
-    def to(self, other: Span) -> Span:
-        return Span(self.path, self.line, self.col, other.end_line, other.end_col)
+from leadrules.source import Span as Span  # re-exported: every node carries one
 
 
 def _span_field():
@@ -50,7 +38,7 @@ class Literal:
     source text in `value` (parsed by the checker, which reports bad dates).
     """
 
-    value: object
+    value: Any  # str, int or float, bool; a time literal's text
     type: str
     span: Span = _span_field()
 

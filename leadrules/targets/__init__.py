@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from leadrules import diagnostics as dg
+from leadrules.source import NOWHERE, Span
 
 TARGETS = {
     "sql": "leadrules.targets.sql",
@@ -40,13 +41,14 @@ class Output:
     diagnostics: list[dg.Diagnostic] = field(default_factory=list)
 
 
+def span_of(loc) -> Span:
+    """The span a diagnostic about a Model element points at: its `Loc`, or nowhere."""
+    return Span.point(loc.path, loc.line, loc.col) if loc else NOWHERE
+
+
 def unsupported(target: str, what: str, loc, options: Options, help: str = "") -> dg.Diagnostic:
     """LR0801 for something `target` cannot express: an error, or a warning with best effort."""
-    from leadrules.syntax.ast import Span
-
-    span = (
-        Span(loc.path, loc.line, loc.col, loc.line, loc.col + 1) if loc else Span("?", 1, 1, 1, 2)
-    )
+    span = span_of(loc)
     return dg.make(
         "LR0801",
         f"{what} cannot be expressed by the {target} target",

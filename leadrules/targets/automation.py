@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from leadrules import model as m
 
@@ -31,7 +32,7 @@ class Criterion:
 
     field: str
     op: str
-    value: object
+    value: Any
     type: str
 
     def describe(self) -> str:
@@ -97,6 +98,18 @@ class Verdict:
         if self.criteria is not None:
             return "attribute"
         return "none"
+
+    def conditions(self) -> tuple[Criterion, ...]:
+        """The criteria of an attribute rule, or the event filter of an event rule."""
+        if self.trigger is not None:
+            return self.trigger.filter
+        assert self.criteria is not None, "a rule that maps to nothing has no conditions"
+        return self.criteria
+
+    def event_trigger(self) -> Trigger:
+        """The trigger of a rule whose kind is "event"."""
+        assert self.trigger is not None, f"rule {self.rule.id} has no event trigger"
+        return self.trigger
 
 
 def criteria(expr: m.Expr, model: m.Model) -> tuple[Criterion, ...] | str:

@@ -1,4 +1,4 @@
-"""`leadrules check` and `leadrules debug` exactly as CLI.md says, and `leadrules.load`."""
+"""`leadrules check` and `leadrules debug` exactly as docs/cli.md says, and `leadrules.load`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every construct of LANGUAGE.md parses to the AST node it means, with a span on every node."""
+"""Every construct of docs/language.md parses to the AST node it means, with a span on each node."""
 
 from __future__ import annotations
 

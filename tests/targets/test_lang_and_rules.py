@@ -33,7 +33,7 @@ def test_hebrew_recipe_is_rtl_with_code_kept_ltr():
     outside = re.sub(r'<span dir="ltr">`[^`]+`</span>', "", recipe)
     outside = re.sub(r'<div dir="ltr">.*?</div>', "", outside, flags=re.S)
     assert "`" not in outside
-    assert "פתיחת מייל" in recipe  # seed 001's own words for the e-mail open trigger
+    assert "פתיחת מייל" in recipe  # smoove's own words for the e-mail open trigger
 
 
 def test_spec_is_the_same_in_both_languages():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 
@@ -63,7 +64,7 @@ class Client:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def request(self, method: str, path: str, body: object = None, **params) -> object:
+    def request(self, method: str, path: str, body: object = None, **params) -> Any:
         """The decoded JSON answer, None for 404 on a GET (and for an empty answer)."""
         if method != "GET":
             self.writes += 1

@@ -123,7 +123,7 @@ def plan(
         steps += _lead_score(client, bodies["lead-scoring.json"], publish)
     flow_names = sorted(n for n in bodies if n.startswith("flows/"))
     if flow_names:
-        existing: dict[str, list[dict]] = {}
+        existing: dict[str | None, list[dict]] = {}
         for f in client.pages(FLOWS):
             existing.setdefault(f.get("name"), []).append(f)
         for name in flow_names:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from leadrules import diagnostics as dg
 from leadrules import model as m
+from leadrules.targets import span_of
 from leadrules.targets.automation import Criterion, Trigger, slug
 
 INTERNAL = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -72,14 +73,6 @@ def likely(name: str) -> str:
     return s if valid(s) else f"p_{s}"
 
 
-def _span(loc: m.Loc | None):
-    from leadrules.syntax.ast import Span
-
-    if loc is None:
-        return Span("?", 1, 1, 1, 2)
-    return Span(loc.path, loc.line, loc.col, loc.line, loc.col + 1)
-
-
 @dataclass
 class Crm:
     """Resolves names for one compilation and collects LR0802 / LR0803."""
@@ -102,7 +95,7 @@ class Crm:
                     "LR0802",
                     f"`{name}` is not a HubSpot internal property name (attribute "
                     f"`{attr.name}`, {what})",
-                    _span(attr.loc),
+                    span_of(attr.loc),
                     help=f"HubSpot internal names are {RULE}; name the contact property: "
                     f'`lead {attr.name}: {attr.type}{source} crm "{fix}"`',
                 )
@@ -142,7 +135,7 @@ class Crm:
             dg.make(
                 "LR0803",
                 f"`set {prop}` names no HubSpot property this model maps or leadrules creates",
-                _span(loc),
+                span_of(loc),
                 help=f"declare the contact property as an attribute, e.g. "
                 f"`lead {prop if re.fullmatch(r'[A-Za-z_][A-Za-z0-9_]*', prop) else fix}: "
                 f'text crm "{fix}"` (HubSpot\'s property is likely `{fix}`)'

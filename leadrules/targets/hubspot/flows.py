@@ -2,7 +2,7 @@
 
 - one flow per `on enter` / `on exit` block, enrolled on the tier properties (LIST_BASED);
 - with `--mode workflows`, one flow per engagement rule, enrolled on its event (EVENT_BASED),
-  re-enrolling on every event for `each` rules, the way seed 001 scores in smoove.
+  re-enrolling on every event for `each` rules, the way the smoove target's recipe scores.
 
 Every flow is created disabled (`isEnabled: false`): review it in the editor, then turn it on.
 """
@@ -121,7 +121,7 @@ def event_type_id(source: str) -> str:
 def score_flow(v: Verdict, n: Names, crm: Crm) -> tuple[str, dict] | None:
     """(file name, payload) for one event-driven rule in `--mode workflows`; None when its event
     filter has no HubSpot form."""
-    t = v.trigger
+    t = v.event_trigger()
     try:
         filters = flt.filters(crm.event_criteria(t))
     except ValueError:

@@ -131,7 +131,7 @@ def _workflows(p: Plan) -> list[str]:
         "## #. Scoring workflows (`--mode workflows`)",
         "",
         "For portals without the Lead Scoring tool: one contact workflow per engagement rule, "
-        "enrolled on its event, re-enrolling on every event for `each` rules (seed 001's smoove "
+        "enrolled on its event, re-enrolling on every event for `each` rules (the smoove target's "
         "recipe, in HubSpot). Replace each `${EVENT_TYPE_ID:name}` token with the event's type "
         "id in your portal (`GET /events/v3/event-definitions` lists custom events; form "
         "submissions, page views and e-mail events have fixed ids in the workflow editor), then "

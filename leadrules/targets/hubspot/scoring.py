@@ -15,6 +15,8 @@ a `UNIFIED_EVENTS` branch on the event for an INTENT rule.
 
 from __future__ import annotations
 
+from typing import Any
+
 from leadrules import model as m
 from leadrules.targets.automation import Verdict, unexpressed
 from leadrules.targets.hubspot import filters as flt
@@ -33,8 +35,8 @@ def _summary_rule(v: Verdict, crm: Crm) -> dict | None:
     }
     try:
         if v.kind == "attribute":
-            return {**base, "criteria": flt.filters(crm.criteria(v.criteria))}
-        t = v.trigger
+            return {**base, "criteria": flt.filters(crm.criteria(v.conditions()))}
+        t = v.event_trigger()
         return {
             **base,
             "event": t.source,
@@ -73,7 +75,7 @@ def lead_scoring(
 ) -> tuple[dict, dict, list[Verdict]]:
     """(the API body, the readable summary, the verdicts of rules they leave out)."""
     left_out: list[Verdict] = []
-    groups = []
+    groups: list[dict[str, Any]] = []
     notes = []
     by_group: dict[str, list[Verdict]] = {g.name: [] for g in model.groups}
     for v in verdicts:
@@ -110,7 +112,7 @@ def lead_scoring(
         c.type == "text" and c.op in text_ops
         for v in verdicts
         if v not in left_out and v.kind != "none"
-        for c in (v.criteria if v.kind == "attribute" else v.trigger.filter)
+        for c in v.conditions()
     ):
         notes.append(
             "leadrules compares text exactly; HubSpot filters may compare text without "

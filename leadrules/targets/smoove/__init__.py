@@ -1,7 +1,8 @@
 """`leadrules compile --target smoove -o DIR`: smoove builds automations in its UI only (its REST
 API covers contacts, lists, custom fields and campaigns), so the target writes a JSON spec
 (`smoove-spec.json`) and the step-by-step recipe a marketer follows (`recipe.md`, English or
-Hebrew with `--lang he`), like seed 001. Reads the Model only. See docs/targets/smoove.md."""
+Hebrew with `--lang he`), the way a marketer builds a score in smoove by hand. Reads the Model
+only. See docs/targets/smoove.md."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The step-by-step recipe a marketer follows in smoove's UI, like seed 001, from the spec.
+"""The step-by-step recipe a marketer follows in smoove's UI, from the spec.
 
 English, or Hebrew (`--lang he`): right to left, inside `<div dir="rtl">`, with every field,
 event and code name kept left to right in `<span dir="ltr">`."""

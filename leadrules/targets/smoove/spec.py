@@ -20,7 +20,7 @@ def _title(name: str) -> str:
 
 def fields(model: m.Model) -> tuple[dict, dict[str, str]]:
     """(the total field, leadrules group -> field name). With one group, its field is the total,
-    named after it as seed 001 does ("Engagement Score")."""
+    named after it as marketers do in smoove ("Engagement Score")."""
     if len(model.groups) == 1:
         name = f"{_title(model.groups[0].name)} Score"
         return {"name": name, "type": "number", "holds": "score"}, {model.groups[0].name: name}
@@ -31,7 +31,7 @@ def fields(model: m.Model) -> tuple[dict, dict[str, str]]:
 
 
 def _trigger(v: Verdict) -> dict:
-    t = v.trigger
+    t = v.event_trigger()
     hint = trigger_hint(t.event, t.source)
     return {
         "event": t.event,
@@ -58,8 +58,8 @@ def scoring_automations(
                 "line": r.loc.line if r.loc else None,
                 "name": f"leadrules {r.id}: {r.text} {sign}",
                 "trigger": _trigger(v),
-                "conditions": [c.describe() for c in v.trigger.filter],
-                "runs": "once_per_contact" if v.trigger.once else "every_time",
+                "conditions": [c.describe() for c in v.event_trigger().filter],
+                "runs": "once_per_contact" if v.event_trigger().once else "every_time",
                 "actions": [
                     {"type": "update_field", "field": f, "operation": "add", "value": r.points}
                     for f in targets
@@ -160,7 +160,7 @@ def segments(model: m.Model, total: str) -> list[dict]:
             "name": f"leadrules tier: {t.name}",
             "tier": t.name,
             "field": total,
-            **_range_text(*tier_range(t)),
+            **_range_text(t.lo, t.hi),
         }
         for t in model.tiers
         if t.kind == "range"

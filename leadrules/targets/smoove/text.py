@@ -144,7 +144,8 @@ REASONS_HE: dict[str, str] = {
     "הזמן של החשבון",
 }
 
-# smoove's trigger names for common events, as seed 001 words them; keyed by a word of the event.
+# smoove's trigger names for common events, in the words of its Hebrew UI; keyed by a word of
+# the event.
 TRIGGERS: tuple[tuple[str, str, str], ...] = (
     ("unsub", "unsubscribed from the mailing list", "הסרה מרשימת הדיוור"),
     ("subscri", "joined a mailing list", "הצטרפות לרשימת דיוור"),
