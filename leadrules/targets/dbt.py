@@ -19,7 +19,7 @@ import json
 import re
 
 from leadrules.targets import Options, Output
-from leadrules.targets.sql import header, queries, truncated_clashes
+from leadrules.targets.sql import header, queries
 from leadrules.targets.sql.compiler import points_view, relation_parts
 from leadrules.targets.sql.dialect import dialect
 
@@ -77,9 +77,6 @@ def _yaml(value: str) -> str:
 
 
 def compile(model, options: Options) -> Output:  # noqa: A001 - the targets' entry point
-    clashes = truncated_clashes(model, options)
-    if clashes:
-        return Output(diagnostics=clashes)
     slug = re.sub(r"[^a-z0-9_]+", "_", model.name.lower()).strip("_") or "model"
     project = f"leadrules_{slug}"
     files = {f"models/{name}.sql": text for name, text in _models(model, options).items()}

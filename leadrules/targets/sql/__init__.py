@@ -35,7 +35,6 @@ __all__ = [
     "compile",
     "queries",
     "relation_name",
-    "truncated_clashes",
 ]
 
 
@@ -91,36 +90,7 @@ def header(model, options: Options, views: list[str] | None = None) -> str:
     )
 
 
-def truncated_clashes(model, options: Options) -> list:
-    """PostgreSQL cuts names at 63 bytes: two group names (or a group and an output column)
-    equal in their first 63 bytes would be one column of `lead_scores`. LR0801 for each."""
-    if options.dialect != "postgres":
-        return []
-    from leadrules.targets import unsupported
-
-    seen = {name.encode()[:63]: name for name in ("lead_id", "score", "tier")}
-    out = []
-    for group in model.groups:
-        cut = group.name.encode()[:63]
-        if cut in seen:
-            out.append(
-                unsupported(
-                    "sql",
-                    f"the group `{group.name}` (the same as `{seen[cut]}` in its first 63 bytes, "
-                    "PostgreSQL's limit for a name)",
-                    group.loc,
-                    options,
-                    help="shorten one of the names so they differ within 63 bytes",
-                )
-            )
-        seen.setdefault(cut, group.name)
-    return out
-
-
 def compile(model, options: Options) -> Output:  # noqa: A001 - the targets' entry point
-    clashes = truncated_clashes(model, options)
-    if clashes:
-        return Output(diagnostics=clashes)
     sql = dialect(options.dialect)
     views = queries(model, options, sql=sql).views()
     names = [name for name, _q in reversed(views)]  # dependents first
