@@ -231,6 +231,7 @@ def open_source(spark, path: str, wanted: dict[str, str], view: str, sep: str = 
         cols = {c: f"c{i}" for i, c in enumerate(wanted)}
         frame = frame.select(*(frame[c].alias(cols[c]) for c in wanted), frame[CORRUPT])
         frame.createOrReplaceTempView(view)
+        _refuse_json_non_text(spark, uri, path, [c for c, t in wanted.items() if t == "text"])
         return Source(path, view, cols, dict.fromkeys(cols.values(), "string"), CORRUPT)
     frame = spark.read.parquet(uri)
     present = {f.name: f.dataType.typeName() for f in frame.schema.fields}
@@ -238,6 +239,27 @@ def open_source(spark, path: str, wanted: dict[str, str], view: str, sep: str = 
     frame = frame.select(*(frame[c].alias(a) for c, a in cols.items()))
     frame.createOrReplaceTempView(view)
     return Source(path, view, cols, {a: present[c] for c, a in cols.items()})
+
+
+def json_not_text(variant_sql: str, path: str) -> str:
+    """SQL true when the JSON value at `path` is a number that is not an integer, a bool, an
+    object or a list: Spark would read its JSON text (`1.0`, `true`) where the file readers
+    read `1` or refuse the row, so such a file goes to the readers."""
+    kind = f"SCHEMA_OF_VARIANT(VARIANT_GET({variant_sql}, {_string(path)}))"
+    return f"COALESCE({kind} NOT IN ('STRING', 'BIGINT', 'NULL'), FALSE)"
+
+
+def json_path(name: str) -> str:
+    return "$['" + name.replace("\\", "\\\\").replace("'", "\\'") + "']"
+
+
+def _refuse_json_non_text(spark, uri: str, path: str, columns: list[str]) -> None:
+    if not columns:
+        return
+    lines = spark.read.text(uri).selectExpr("TRY_PARSE_JSON(value) AS v")
+    flags = " OR ".join(json_not_text("v", json_path(c)) for c in columns)
+    if lines.where(flags).limit(1).count():
+        raise Problem(f"{path}: a JSON number, bool or object where text is declared")
 
 
 def _csv_header(spark, path: str, uri: str, sep: str = ",") -> list[str]:
@@ -328,7 +350,7 @@ def _lead_columns(model: m.Model, options: DataOptions) -> dict[str, str]:
 def _event_columns(model: m.Model, options: DataOptions) -> dict[str, str]:
     wanted = {options.event_key: "text", options.event_column: "text", options.time_column: "time"}
     if options.properties_column:
-        wanted.setdefault(options.properties_column, "text")
+        wanted.setdefault(options.properties_column, "json")  # an object: not a text cell
         return wanted
     for e in model.events:
         for p in e.props:
@@ -353,12 +375,16 @@ def _events_view(spark, model, src: Source, as_of, options, leads_path, names) -
         options.properties_column, "--properties-column"
     )
     props: dict[str, tuple[str, str, str, list[str]]] = {}  # name -> (SQL, kind, type, owners)
+    nontext: dict[str, tuple[str, set[str]]] = {}  # text property -> (its check, event types)
     for event in model.events:
         for p in event.props:
             if blob:
-                path = "$['" + p.name.replace("\\", "\\\\").replace("'", "\\'") + "']"
+                path = json_path(p.name)
                 text = f"GET_JSON_OBJECT({blob}, {_string(path)})"
                 cell_kind = "string"
+                if p.type == "text":
+                    check = json_not_text(f"TRY_PARSE_JSON({blob})", path)
+                    nontext.setdefault(p.name, (check, set()))[1].add(event.source)
             else:
                 text = src.require(p.name, f"the property `{p.name}` of {event_declaration(event)}")
                 cell_kind = src.kinds[text]
@@ -375,6 +401,9 @@ def _events_view(spark, model, src: Source, as_of, options, leads_path, names) -
         ("occurred_at IS NULL", declared),
     ]
     raw = []
+    for name, (check, owners) in nontext.items():
+        raw.append(f"{check} AS {_ident('nontext_' + name)}")
+        problems.append((_ident("nontext_" + name), owners))
     for name, (sql, cell_kind, t, owners) in props.items():
         cols.append(f"{typed(sql, t, cell_kind)} AS {_ident(name)}")
         if t != "text":

@@ -11,6 +11,7 @@ from conftest import EXAMPLES
 
 import leadrules
 from leadrules.cli import main
+from leadrules.data import DataError
 from leadrules.engine import DataOptions
 from leadrules.engine import spark as spark_engine
 from leadrules.engine.python import run_files as python_run
@@ -235,3 +236,35 @@ def test_property_read_from_another_column_on_spark(spark, tmp_path, fmt):
     got = spark_engine.run_files(model, leads, events, AS_OF, report=lambda _n: None)
     assert got == want
     assert {r.lead_id: r.score for r in got} == {"1": 11, "2": 100}
+
+
+@pytest.mark.parametrize("where", ["attribute", "top-level property", "properties column"])
+def test_json_numbers_and_bools_in_text_go_to_the_readers(on_spark, tmp_path, where):
+    """Spark reads a JSON `1.0` or `true` into a string column as `1.0` and `true`; the file
+    readers read `1` and refuse a bool. Such files go to the readers: the same numbers."""
+    model = load(
+        "lead code: text\nevent v(tag: text)\n"
+        'code == "1": +5\ncode == "1.0": +7\nv where tag == "2": +100\nv where tag == "2.0": +1\n'
+    )
+    leads, events = tmp_path / "leads.jsonl", tmp_path / "events.jsonl"
+    code, tag = ("1.0", '"x"') if where == "attribute" else ('"1"', "2.0")
+    leads.write_text(f'{{"lead_id": "a", "code": {code}}}\n{{"lead_id": "b", "code": "x"}}\n')
+    if where == "properties column":
+        events.write_text(
+            f'{{"lead_id": "a", "event": "v", "occurred_at": "2025-12-30", '
+            f'"properties": {{"tag": {tag}}}}}\n'
+        )
+    else:
+        events.write_text(
+            f'{{"lead_id": "a", "event": "v", "occurred_at": "2025-12-30", "tag": {tag}}}\n'
+        )
+    column = "properties" if where == "properties column" else None
+    options = DataOptions(properties_column=column)
+    args = (model, str(leads), str(events), AS_OF, options)
+    want = python_run(*args, report=lambda _n: None)
+    assert spark_engine.run_files(*args, report=lambda _n: None) == want
+    assert {r.lead_id: r.score for r in want}["a"] == (5 if where == "attribute" else 105)
+    assert on_spark == ["validation"]
+    leads.write_text('{"lead_id": "a", "code": true}\n')
+    with pytest.raises(DataError, match="expected text, got a bool"):
+        spark_engine.run_files(*args, report=lambda _n: None)
