@@ -19,7 +19,7 @@ import threading
 import uuid
 from collections import Counter
 
-from fakes.server import RollingCounter, Served
+from fakes.server import FakeApp, RollingCounter
 
 PATH = "/crm/v3/objects/contacts/batch/update"
 INPUT_KEYS = {"id", "idProperty", "objectWriteTraceId", "properties"}
@@ -43,7 +43,7 @@ def _now() -> str:
     )
 
 
-class FakeHubSpot:
+class FakeHubSpot(FakeApp):
     def __init__(
         self,
         token: str = "hs-test-token",
@@ -76,26 +76,8 @@ class FakeHubSpot:
         self.day_count = 0
         self._lock = threading.Lock()
         self._validate = _validator()
-        self._served: Served | None = None
 
     # ---- lifecycle -----------------------------------------------------------------------
-    def start(self) -> FakeHubSpot:
-        self._served = Served(self.app)
-        return self
-
-    @property
-    def url(self) -> str:
-        return self._served.url
-
-    def stop(self) -> None:
-        if self._served:
-            self._served.stop()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
 
     # ---- the API -------------------------------------------------------------------------
     async def app(self, scope, receive, send):

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import threading
 
-from fakes.server import Served
+from fakes.server import FakeApp
 
 
-class Receiver:
+class Receiver(FakeApp):
+    prefix = "/hook"
+
     def __init__(self, secret: str, fail_first: int = 0, down: bool = False):
         self.secret = secret
         self.fail_first = fail_first
@@ -19,25 +21,6 @@ class Receiver:
         self.deliveries: list[dict] = []  # every accepted request, duplicates included
         self.bad_signatures = 0
         self._lock = threading.Lock()
-        self._served = None
-
-    def start(self):
-        self._served = Served(self.app)
-        return self
-
-    @property
-    def url(self) -> str:
-        return self._served.url + "/hook"
-
-    def stop(self):
-        if self._served:
-            self._served.stop()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
 
     async def app(self, scope, receive, send):
         from starlette.requests import Request

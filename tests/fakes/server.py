@@ -39,6 +39,36 @@ class Served:
         self.thread.join(timeout=10)
 
 
+class FakeApp:
+    """A fake API served by `Served`: `start()`/`stop()` or a `with` block; `url` is the served
+    address plus `prefix`. Subclasses define the ASGI `app`."""
+
+    prefix = ""
+    _served: Served | None = None
+
+    async def app(self, scope, receive, send):  # pragma: no cover - defined by each fake
+        raise NotImplementedError
+
+    def start(self):
+        self._served = Served(self.app)
+        return self
+
+    @property
+    def url(self) -> str:
+        assert self._served is not None, "start() the fake first"
+        return self._served.url + self.prefix
+
+    def stop(self) -> None:
+        if self._served:
+            self._served.stop()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
 class RollingCounter:
     """Request arrival times; how many arrived in the last `window` seconds, and the most ever
     seen in any rolling window."""

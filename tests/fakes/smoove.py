@@ -10,12 +10,14 @@ import threading
 import urllib.parse
 from collections import Counter
 
-from fakes.server import RollingCounter, Served
+from fakes.server import FakeApp, RollingCounter
 
 BODY_KEYS = {"customFields", "lists_ToSubscribe", "lists_ToUnSubscribe", "email"}
 
 
-class FakeSmoove:
+class FakeSmoove(FakeApp):
+    prefix = "/v1"
+
     def __init__(self, token="smoove-test-key", per_second=10, known=None, fail_first=0):
         self.token = token
         self.per_second = per_second
@@ -29,25 +31,6 @@ class FakeSmoove:
         self.bad_requests: list[str] = []
         self.window = RollingCounter(1.0)
         self._lock = threading.Lock()
-        self._served = None
-
-    def start(self):
-        self._served = Served(self.app)
-        return self
-
-    @property
-    def url(self) -> str:
-        return self._served.url + "/v1"
-
-    def stop(self):
-        if self._served:
-            self._served.stop()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
 
     async def app(self, scope, receive, send):
         from starlette.requests import Request
