@@ -64,6 +64,24 @@ class DataOptions:
         return self.events_key or self.lead_key
 
 
+def require_event_columns(source, options: DataOptions) -> tuple:
+    """(key, type, time, properties column or None) of an SQL engine's events source: each the
+    source's name for the file's column, found by `source.require(column, needed_by, hint)`,
+    which says which option chooses another."""
+    key_option = "--events-key" if options.events_key else "--lead-key"
+    key = source.require(options.event_key, "the lead key", f" (choose another with {key_option})")
+    kind = source.require(
+        options.event_column, "the event type", " (choose another with --event-column)"
+    )
+    time = source.require(
+        options.time_column, "the event time", " (choose another with --time-column)"
+    )
+    blob = options.properties_column and source.require(
+        options.properties_column, "--properties-column"
+    )
+    return key, kind, time, blob
+
+
 def run(
     model,
     leads_path: str,

@@ -162,20 +162,11 @@ def _events_view(
     con, model: m.Model, src: Source, as_of: dt.datetime, options: DataOptions, leads_path: str
 ) -> list[str]:
     from leadrules.data.events import event_declaration
+    from leadrules.engine import require_event_columns
     from leadrules.engine.python import notes_of_counts
     from leadrules.targets.sql.exprs import timestamp_text
 
-    key_option = "--events-key" if options.events_key else "--lead-key"
-    key = src.require(options.event_key, "the lead key", f" (choose another with {key_option})")
-    kind = src.require(
-        options.event_column, "the event type", " (choose another with --event-column)"
-    )
-    time = src.require(
-        options.time_column, "the event time", " (choose another with --time-column)"
-    )
-    blob = options.properties_column and src.require(
-        options.properties_column, "--properties-column"
-    )
+    key, kind, time, blob = require_event_columns(src, options)
     declared = {e.source for e in model.events}
     with_props = {e.source for e in model.events if e.props}
     key_value, key_bad = src.cell(key, "text")

@@ -360,20 +360,11 @@ def _event_columns(model: m.Model, options: DataOptions) -> dict[str, str]:
 
 def _events_view(spark, model, src: Source, as_of, options, leads_path, names) -> list[str]:
     from leadrules.data.events import event_declaration
+    from leadrules.engine import require_event_columns
     from leadrules.engine.python import notes_of_counts
     from leadrules.targets.sql.exprs import timestamp_text
 
-    option = "--events-key" if options.events_key else "--lead-key"
-    key = src.require(options.event_key, "the lead key", f" (choose another with {option})")
-    kind = src.require(
-        options.event_column, "the event type", " (choose another with --event-column)"
-    )
-    time = src.require(
-        options.time_column, "the event time", " (choose another with --time-column)"
-    )
-    blob = options.properties_column and src.require(
-        options.properties_column, "--properties-column"
-    )
+    key, kind, time, blob = require_event_columns(src, options)
     props: dict[str, tuple[str, str, str, list[str]]] = {}  # name -> (SQL, kind, type, owners)
     nontext: dict[str, tuple[str, set[str]]] = {}  # text property -> (its check, event types)
     for event in model.events:
