@@ -79,3 +79,18 @@ def spark(spark_server):
     need(not isinstance(spark_server, Exception), f"Spark (Java 17+, pyspark): {spark_server}")
     spark_server.conf.set("spark.sql.session.timeZone", "UTC")
     return spark_server
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path):
+    """A fresh serve store URL on each backend (a new database on the run's PostgreSQL)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    server = request.getfixturevalue("pg_server")
+    need(not isinstance(server, Exception), f"PostgreSQL server: {server}")
+    import psycopg
+
+    with psycopg.connect(server.conninfo, autocommit=True) as conn:
+        from serve.harness import pg_url
+
+        return pg_url(server, conn)

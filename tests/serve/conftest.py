@@ -7,19 +7,6 @@ from serve.harness import ROOT, ServeProcess, pg_url
 B2B = ROOT / "examples" / "b2b_saas.lrules"
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def db_url(request, tmp_path):
-    """A fresh store URL on each backend."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.db'}"
-    server = request.getfixturevalue("pg_server")
-    need(not isinstance(server, Exception), f"PostgreSQL server: {server}")
-    import psycopg
-
-    with psycopg.connect(server.conninfo, autocommit=True) as conn:
-        return pg_url(server, conn)
-
-
 @pytest.fixture
 def serve_factory():
     started: list[ServeProcess] = []

@@ -32,7 +32,9 @@ def until(condition, timeout=30.0, what="condition"):
 
 
 @pytest.fixture
-def setup(tmp_path):
+def setup(tmp_path, db_url):
+    """A serve process with a HubSpot sink and a webhook action, on each store backend."""
+
     def make(receiver_url: str, hubspot_url: str, attempts: int = 8):
         rules = tmp_path / "rules.lrules"
         text = open(RULES, encoding="utf-8").read().split("test ")[0]
@@ -42,7 +44,7 @@ def setup(tmp_path):
             f'[sinks.hubspot]\nbase_url = "{hubspot_url}"\nid_attribute = "email"\n'
             f"[delivery]\nmax_attempts = {attempts}\nbackoff_base = 0.2\nbackoff_max = 0.5\n"
         )
-        db = f"sqlite:///{tmp_path / 'store.db'}"
+        db = db_url
         env = {"HUBSPOT_TOKEN": TOKEN, "LEADRULES_WEBHOOK_SECRET": SECRET}
         return ServeProcess(rules, db, "--config", str(config), env=env), db
 
