@@ -22,7 +22,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from leadrules.serve import validate
-from leadrules.serve.service import NotFound, Service
+from leadrules.serve.reads import NotFound
+from leadrules.serve.service import Service
 
 log = logging.getLogger("leadrules.serve")
 PROBLEM = "application/problem+json"

@@ -17,7 +17,8 @@ from starlette.responses import HTMLResponse, RedirectResponse
 from starlette.routing import Route
 
 from leadrules.serve.app import COOKIE
-from leadrules.serve.service import NotFound, iso
+from leadrules.serve.instants import iso
+from leadrules.serve.reads import NotFound
 
 DAYS = 7
 
@@ -67,7 +68,7 @@ class Dashboard:
     def data(self, lead_id: str) -> dict:
         service = self.service
         model = service.model
-        now = service.clock()
+        now = service.now()
         with service.store.transaction() as tx:
             counts = tx.tier_counts()
             start = now - dt.timedelta(days=DAYS)

@@ -33,7 +33,7 @@ def import_files(
     bad = BadRows(skip=options.skip_bad_rows, report=report)
     leads = read_leads(model, leads_path, options.lead_key, bad)
     reader = EventReader(model, events_path, options, bad, id_column)
-    now = service.clock()
+    now = service.now()
     touched: set[str] = set()
     counts = Counter()
 

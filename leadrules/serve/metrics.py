@@ -1,6 +1,28 @@
-"""`GET /metrics`: the Prometheus text exposition format (version 0.0.4)."""
+"""The service's counters, and `GET /metrics`: the Prometheus text exposition format (0.0.4)."""
 
 from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Metrics:
+    events: Counter = field(default_factory=Counter)  # by status
+    requests: Counter = field(default_factory=Counter)  # by (route, status)
+    scoring_seconds: float = 0.0
+    scorings: int = 0
+    buckets: Counter = field(default_factory=Counter)  # latency histogram (seconds bound)
+    rescored: Counter = field(default_factory=Counter)  # by cause
+
+    BOUNDS = (0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.005, 0.025, 0.1)
+
+    def observe(self, seconds: float) -> None:
+        self.scoring_seconds += seconds
+        self.scorings += 1
+        for bound in self.BOUNDS:
+            if seconds <= bound:
+                self.buckets[bound] += 1
 
 
 def render(service) -> str:

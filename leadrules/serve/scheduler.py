@@ -28,7 +28,7 @@ def run_scheduler(service, stop: threading.Event, poll: float = 0.25) -> None:
             nxt = None
         wait = poll
         if nxt is not None:
-            wait = max(0.0, min(poll, (nxt - service.clock()).total_seconds()))
+            wait = max(0.0, min(poll, (nxt - service.now()).total_seconds()))
         service.wake.clear()
         if wait > 0:
             service.wake.wait(wait)

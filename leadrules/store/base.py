@@ -1,8 +1,9 @@
 """The store interface, written once in SQL both backends run.
 
 A backend supplies connections and four dialect details (placeholder, auto-increment key, how a
-write transaction begins, row locks); every query is here, so that both backends behave alike and
-one test suite covers them.
+write transaction begins, row locks); every query is in this package, so that both backends
+behave alike and one test suite covers them: leads and meta here, events and identity in
+`events.py`, history and transitions in `history.py`, the delivery outbox in `outbox.py`.
 
 Concurrency: a write transaction locks the leads it touches (`lock_leads`, in key order, so that
 two processes never deadlock on each other) before reading their events; PostgreSQL does it with
@@ -16,7 +17,10 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from leadrules.store.events import EventMethods
+from leadrules.store.history import HistoryMethods
 from leadrules.store.outbox import OutboxMethods
+from leadrules.store.rows import chunks, marks, props
 from leadrules.store.schema import MIGRATIONS
 from leadrules.store.times import from_us, to_us
 
@@ -27,8 +31,17 @@ class StoreError(Exception):
     """A store that cannot be opened or migrated (a message for people)."""
 
 
-class Tx:
-    """One transaction. Methods take and return plain values; instants are datetimes."""
+LEAD_COLUMNS = (
+    "lead_id, attributes, score, tier, group_scores, as_of, next_change, model_hash, created_at"
+)
+
+
+class Tx(EventMethods, HistoryMethods):
+    """One transaction. Methods take and return plain values; instants are datetimes.
+
+    The batch methods (`ensure_leads`, `leads`, `insert_events`, `events_of_leads`,
+    `save_scores`, `add_histories`) do in one statement per 500 rows what a request of 500
+    events would otherwise do in thousands."""
 
     def __init__(self, store: Store, cur):
         self.store = store
@@ -48,26 +61,52 @@ class Tx:
         return self.q(sql, params).fetchall()
 
     # ---- leads
+    def many(self, sql: str, rows: list[tuple]) -> None:
+        """One statement run for each of `rows` (the driver's batched `executemany`)."""
+        if self.ph != "?":
+            sql = sql.replace("?", self.ph)
+        self.cur.executemany(sql, rows)
+
     def ensure_lead(self, lead_id: str, now: dt.datetime) -> None:
-        self.q(
-            "INSERT INTO leads (lead_id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
-            (lead_id, to_us(now)),
-        )
+        self.ensure_leads([lead_id], now)
+
+    def ensure_leads(self, lead_ids: list[str], now: dt.datetime) -> None:
+        """Create the leads not stored yet (in the order given: give them in key order, so that
+        two PostgreSQL transactions never wait on each other crosswise)."""
+        at = to_us(now)
+        for chunk in chunks(list(lead_ids)):
+            params = tuple(x for lead_id in chunk for x in (lead_id, at))
+            self.q(
+                f"INSERT INTO leads (lead_id, created_at) VALUES {marks(len(chunk), 2)} "
+                "ON CONFLICT DO NOTHING",
+                params,
+            )
 
     def lock_leads(self, lead_ids) -> None:
-        """Lock these leads' rows until the transaction ends (no-op where the database lock
-        already serializes writers)."""
+        """Lock these leads' rows until the transaction ends, in key order (no-op where the
+        database lock already serializes writers)."""
         if self.store.row_locks:
-            for lead_id in sorted(lead_ids):
-                self.q("SELECT 1 FROM leads WHERE lead_id = ? FOR UPDATE", (lead_id,))
+            for chunk in chunks(sorted(set(lead_ids))):
+                self.q(
+                    f"SELECT 1 FROM leads WHERE lead_id IN ({marks(len(chunk))}) "
+                    "ORDER BY lead_id FOR UPDATE",
+                    tuple(chunk),
+                )
 
     def lead(self, lead_id: str) -> dict | None:
-        row = self.one(
-            "SELECT lead_id, attributes, score, tier, group_scores, as_of, next_change, "
-            "model_hash, created_at FROM leads WHERE lead_id = ?",
-            (lead_id,),
-        )
+        row = self.one(f"SELECT {LEAD_COLUMNS} FROM leads WHERE lead_id = ?", (lead_id,))
         return None if row is None else _lead(row)
+
+    def leads(self, lead_ids) -> dict[str, dict]:
+        """{lead_id: lead} of those of `lead_ids` that are stored."""
+        out: dict[str, dict] = {}
+        for chunk in chunks(list(lead_ids)):
+            rows = self.all(
+                f"SELECT {LEAD_COLUMNS} FROM leads WHERE lead_id IN ({marks(len(chunk))})",
+                tuple(chunk),
+            )
+            out.update((r[0], _lead(r)) for r in rows)
+        return out
 
     def set_attributes(self, lead_id: str, attributes: dict) -> None:
         self.q(
@@ -85,18 +124,25 @@ class Tx:
         next_change: dt.datetime | None,
         model_hash: str,
     ) -> None:
-        self.q(
+        self.save_scores([(lead_id, score, tier, groups, as_of, next_change, model_hash)])
+
+    def save_scores(self, rows: list[tuple]) -> None:
+        """`(lead_id, score, tier, groups, as_of, next_change, model_hash)` of each lead."""
+        self.many(
             "UPDATE leads SET score = ?, tier = ?, group_scores = ?, as_of = ?, next_change = ?, "
             "model_hash = ? WHERE lead_id = ?",
-            (
-                score,
-                tier,
-                json.dumps(groups),
-                to_us(as_of),
-                None if next_change is None else to_us(next_change),
-                model_hash,
-                lead_id,
-            ),
+            [
+                (
+                    score,
+                    tier,
+                    json.dumps(groups),
+                    to_us(as_of),
+                    None if next_change is None else to_us(next_change),
+                    model_hash,
+                    lead_id,
+                )
+                for lead_id, score, tier, groups, as_of, next_change, model_hash in rows
+            ],
         )
 
     def delete_lead(self, lead_id: str) -> bool:
@@ -116,10 +162,7 @@ class Tx:
         if after is not None:
             where.append("lead_id > ?")
             params.append(after)
-        sql = (
-            "SELECT lead_id, attributes, score, tier, group_scores, as_of, next_change, "
-            "model_hash, created_at FROM leads"
-        )
+        sql = f"SELECT {LEAD_COLUMNS} FROM leads"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY lead_id LIMIT ?"
@@ -151,142 +194,6 @@ class Tx:
             tier: n
             for tier, n in self.all("SELECT tier, COUNT(*) FROM leads GROUP BY tier ORDER BY tier")
         }
-
-    # ---- events
-    def insert_event(
-        self,
-        event_id: str | None,
-        lead_id: str,
-        event: str,
-        occurred_at: dt.datetime,
-        properties: dict,
-        received_at: dt.datetime,
-    ) -> bool:
-        """Store an event; False (and nothing stored) when `event_id` is already stored."""
-        cur = self.q(
-            "INSERT INTO events (event_id, lead_id, event, occurred_at, properties, received_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (
-                event_id,
-                lead_id,
-                event,
-                to_us(occurred_at),
-                json.dumps(properties, sort_keys=True),
-                to_us(received_at),
-            ),
-        )
-        return cur.rowcount == 1
-
-    def has_event(self, event_id: str) -> bool:
-        return self.one("SELECT 1 FROM events WHERE event_id = ?", (event_id,)) is not None
-
-    def events_of(self, lead_id: str) -> list[tuple[str, dt.datetime, dict]]:
-        """A lead's events in arrival order: (event name as received, occurred_at, props)."""
-        rows = self.all(
-            "SELECT event, occurred_at, properties FROM events WHERE lead_id = ? ORDER BY seq",
-            (lead_id,),
-        )
-        return [(e, from_us(at), json.loads(p)) for e, at, p in rows]
-
-    def move_events(self, from_lead: str, to_lead: str) -> int:
-        return self.q(
-            "UPDATE events SET lead_id = ? WHERE lead_id = ?", (to_lead, from_lead)
-        ).rowcount
-
-    def count_events(self) -> int:
-        return self.one("SELECT COUNT(*) FROM events")[0]
-
-    def all_events(self) -> Iterator[tuple]:
-        """(event_id, lead_id, event, occurred_at, properties) of every event, in seq order."""
-        for row in self.all(
-            "SELECT event_id, lead_id, event, occurred_at, properties FROM events ORDER BY seq"
-        ):
-            yield row[0], row[1], row[2], from_us(row[3]), json.loads(row[4])
-
-    # ---- identity
-    def alias_of(self, alias_id: str) -> str | None:
-        row = self.one("SELECT lead_id FROM aliases WHERE alias_id = ?", (alias_id,))
-        return None if row is None else row[0]
-
-    def aliases_of(self, ids) -> dict[str, str]:
-        """{alias id: lead id} for those of `ids` that are aliases (one query per 500)."""
-        ids = list(ids)
-        out: dict[str, str] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ", ".join("?" * len(chunk))
-            rows = self.all(
-                f"SELECT alias_id, lead_id FROM aliases WHERE alias_id IN ({marks})", tuple(chunk)
-            )
-            out.update(rows)
-        return out
-
-    def add_alias(self, alias_id: str, lead_id: str, now: dt.datetime) -> None:
-        self.q(
-            "INSERT INTO aliases (alias_id, lead_id, merged_at) VALUES (?, ?, ?) "
-            "ON CONFLICT DO NOTHING",
-            (alias_id, lead_id, to_us(now)),
-        )
-        # earlier aliases of the merged lead follow it
-        self.q("UPDATE aliases SET lead_id = ? WHERE lead_id = ?", (lead_id, alias_id))
-
-    # ---- history and transitions
-    def add_history(
-        self,
-        lead_id: str,
-        at: dt.datetime,
-        score: int,
-        tier: str | None,
-        previous_tier: str | None,
-        groups: dict,
-        cause: str,
-        transition: bool,
-        note: str | None = None,
-    ) -> int:
-        row = self.one(
-            "INSERT INTO history (lead_id, at, score, tier, previous_tier, group_scores, cause, "
-            "transition, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (
-                lead_id,
-                to_us(at),
-                score,
-                tier,
-                previous_tier,
-                json.dumps(groups),
-                cause,
-                int(transition),
-                note,
-            ),
-        )
-        return row[0]
-
-    def history(self, lead_id: str) -> list[dict]:
-        rows = self.all(
-            "SELECT id, at, score, tier, previous_tier, group_scores, cause, transition, note "
-            "FROM history WHERE lead_id = ? ORDER BY id",
-            (lead_id,),
-        )
-        return [_history(lead_id, r) for r in rows]
-
-    def transitions(self, since: dt.datetime | None, limit: int) -> list[dict]:
-        sql = (
-            "SELECT id, at, score, tier, previous_tier, group_scores, cause, transition, note, "
-            "lead_id FROM history WHERE transition = 1"
-        )
-        params: tuple = ()
-        if since is not None:
-            sql += " AND at > ?"
-            params = (to_us(since),)
-        sql += " ORDER BY at, id LIMIT ?"
-        return [_history(r[9], r[:9]) for r in self.all(sql, (*params, limit))]
-
-    def transitions_between(self, start: dt.datetime, end: dt.datetime) -> list[dict]:
-        rows = self.all(
-            "SELECT id, at, score, tier, previous_tier, group_scores, cause, transition, note, "
-            "lead_id FROM history WHERE transition = 1 AND at > ? AND at <= ? ORDER BY at, id",
-            (to_us(start), to_us(end)),
-        )
-        return [_history(r[9], r[:9]) for r in rows]
 
     # ---- outbox
     def add_outbox(
@@ -336,7 +243,7 @@ class Tx:
 def _lead(row) -> dict:
     return {
         "lead_id": row[0],
-        "attributes": json.loads(row[1]),
+        "attributes": props(row[1]),
         "score": row[2],
         "tier": row[3],
         "groups": json.loads(row[4]) if row[4] else None,
@@ -344,21 +251,6 @@ def _lead(row) -> dict:
         "next_change": None if row[6] is None else from_us(row[6]),
         "model_hash": row[7],
         "created_at": from_us(row[8]),
-    }
-
-
-def _history(lead_id: str, r) -> dict:
-    return {
-        "id": r[0],
-        "lead_id": lead_id,
-        "at": from_us(r[1]),
-        "score": r[2],
-        "tier": r[3],
-        "previous_tier": r[4],
-        "groups": json.loads(r[5]),
-        "cause": r[6],
-        "transition": bool(r[7]),
-        "note": r[8],
     }
 
 
