@@ -1,6 +1,7 @@
 """Benchmark: `leadrules serve` over HTTP on 127.0.0.1, load generator included (same machine).
 
     .venv/bin/python bench/bench_serve_http.py [--db sqlite|postgres-URL] [--requests 3000]
+        [--batches 20] [--rate 500] [--rate-seconds 6] [--phases single,batch,tier]
 
 1. Single-event POSTs at concurrency 16: requests/s and p50/p99 latency, against a floor
    measured in the same run: a minimal Starlette app on the same uvicorn that only inserts the
@@ -9,7 +10,11 @@
 3. Event-to-new-tier latency at a steady 500 events/s: p50/p99 of the time from sending an
    event to holding the answer with the lead's new tier (goal p99 ≤ 50 ms).
 
-Each phase uses fresh lead ids (a lead gets 1 to 10 events, like live traffic).
+Each phase uses fresh lead ids (a lead gets 1 to 10 events, like live traffic). Beside the wall
+figures, each phase reports the CPU time the server process spent per event (from /proc): on a
+shared machine that figure is the one to compare (wall figures depend on what else runs), and
+1 / (CPU per event) is what one core can serve. An open-loop phase that the server cannot keep up
+with reports how many requests failed or were sent late instead of dying.
 """
 
 from __future__ import annotations
@@ -56,6 +61,16 @@ class S(uvicorn.Server):
         print(f"floor: listening on http://127.0.0.1:{port}", file=sys.stderr, flush=True)
 S(uvicorn.Config(app, host="127.0.0.1", port=0, access_log=False, log_level="warning")).run()
 """
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
 
 
 def start(cmd: list[str]) -> tuple[subprocess.Popen, str]:
@@ -108,26 +123,43 @@ async def closed_loop(url: str, bodies: list, concurrency: int) -> tuple[float, 
         return time.perf_counter() - t0, latencies
 
 
-async def open_loop(url: str, bodies: list, rate: float) -> list[float]:
+async def open_loop(url: str, bodies: list, rate: float) -> tuple[list[float], int, int]:
+    """Send one body every 1/rate s whatever the answers (the latency counts from the planned
+    send time, so a load generator falling behind shows as latency, not as a lower rate).
+    Returns the latencies of the answers with a tier, the failures and the sends > 5 ms late."""
     latencies: list[float] = []
+    failures = 0
     headers = {"Authorization": f"Bearer {TOKEN}"}
-    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as c:
+    limits = httpx.Limits(max_connections=256, max_keepalive_connections=64)
+    timeout = httpx.Timeout(30.0, pool=None)
+    async with httpx.AsyncClient(
+        base_url=url, headers=headers, limits=limits, timeout=timeout
+    ) as c:
 
-        async def one(body):
-            t = time.perf_counter()
-            r = await c.post("/v1/events", json=body)
-            assert r.status_code == 200 and r.json()["leads"][0]["tier"]
-            latencies.append(time.perf_counter() - t)
+        async def one(body, planned):
+            nonlocal failures
+            try:
+                r = await c.post("/v1/events", json=body)
+                ok = r.status_code == 200 and r.json()["leads"][0]["tier"] is not None
+            except httpx.HTTPError:
+                ok = False
+            if ok:
+                latencies.append(time.perf_counter() - planned)
+            else:
+                failures += 1
 
-        tasks = []
+        tasks, late = [], 0
         t0 = time.perf_counter()
         for i, body in enumerate(bodies):
-            delay = t0 + i / rate - time.perf_counter()
+            planned = t0 + i / rate
+            delay = planned - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(body)))
+            elif delay < -0.005:
+                late += 1
+            tasks.append(asyncio.create_task(one(body, planned)))
         await asyncio.gather(*tasks)
-    return latencies
+    return latencies, failures, late
 
 
 def pct(values: list[float], q: float) -> float:
@@ -140,55 +172,91 @@ def main() -> None:
     ap.add_argument("--db", default="sqlite", help="sqlite, or a postgresql:// server URL")
     ap.add_argument("--requests", type=int, default=3000)
     ap.add_argument("--batches", type=int, default=20)
+    ap.add_argument("--rate", type=float, default=500.0, help="events/s of the tier phase")
     ap.add_argument("--rate-seconds", type=float, default=6.0)
+    ap.add_argument("--phases", default="single,batch,tier")
     args = ap.parse_args()
+    phases = set(args.phases.split(","))
+    say(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory() as tmp:
-        floor_proc, floor_url = start([sys.executable, "-c", FLOOR, db_url(args.db, tmp, "floor")])
-        serve_proc, serve_url = start(
-            [
-                sys.executable,
-                "-m",
-                "leadrules.cli",
-                "serve",
-                str(RULES),
-                "--port",
-                "0",
-                "--db",
-                db_url(args.db, tmp, "serve"),
-            ]
-        )
+        procs = []
         try:
-            singles = [event(i, "f") for i in range(args.requests)]
-            floor_s, floor_lat = asyncio.run(closed_loop(floor_url, singles, 16))
-            singles = [event(i, "s") for i in range(args.requests)]
-            serve_s, serve_lat = asyncio.run(closed_loop(serve_url, singles, 16))
-            floor_rps, serve_rps = args.requests / floor_s, args.requests / serve_s
-            print(f"single events, concurrency 16, {args.requests} requests ({args.db}):")
-            print(
-                f"  floor  {floor_rps:7.0f} req/s  p50 {pct(floor_lat, 0.5):6.1f} ms"
-                f"  p99 {pct(floor_lat, 0.99):6.1f} ms"
+            if "single" in phases:
+                floor_proc, floor_url = start(
+                    [sys.executable, "-c", FLOOR, db_url(args.db, tmp, "floor")]
+                )
+                procs.append(floor_proc)
+            serve_proc, serve_url = start(
+                [
+                    sys.executable,
+                    "-m",
+                    "leadrules.cli",
+                    "serve",
+                    str(RULES),
+                    "--port",
+                    "0",
+                    "--db",
+                    db_url(args.db, tmp, "serve"),
+                ]
             )
-            print(
-                f"  serve  {serve_rps:7.0f} req/s  p50 {pct(serve_lat, 0.5):6.1f} ms"
-                f"  p99 {pct(serve_lat, 0.99):6.1f} ms  ({serve_rps / floor_rps:.2f}x floor)"
-            )
-            batches = [[event(b * 500 + i, "b") for i in range(500)] for b in range(args.batches)]
-            batch_s, batch_lat = asyncio.run(closed_loop(serve_url, batches, 2))
-            print(
-                f"batches of 500, concurrency 2: {args.batches * 500 / batch_s:8.0f} events/s"
-                f"  (p99 {pct(batch_lat, 0.99):.0f} ms per batch)"
-            )
-            n = int(500 * args.rate_seconds)
-            steady = [event(i, "r") for i in range(n)]
-            lat = asyncio.run(open_loop(serve_url, steady, 500))
-            print(
-                f"event to new tier at 500 events/s ({n} events): p50 {pct(lat, 0.5):.1f} ms"
-                f"  p99 {pct(lat, 0.99):.1f} ms"
-            )
+            procs.append(serve_proc)
+            pid = serve_proc.pid
+            if "single" in phases:
+                n = args.requests
+                singles = [event(i, "f") for i in range(n)]
+                cpu = cpu_seconds(floor_proc.pid)
+                floor_s, floor_lat = asyncio.run(closed_loop(floor_url, singles, 16))
+                floor_cpu = (cpu_seconds(floor_proc.pid) - cpu) / n
+                singles = [event(i, "s") for i in range(n)]
+                cpu = cpu_seconds(pid)
+                serve_s, serve_lat = asyncio.run(closed_loop(serve_url, singles, 16))
+                serve_cpu = (cpu_seconds(pid) - cpu) / n
+                floor_rps, serve_rps = n / floor_s, n / serve_s
+                say(f"single events, concurrency 16, {n} requests ({args.db}):")
+                say(
+                    f"  floor  {floor_rps:7.0f} req/s  p50 {pct(floor_lat, 0.5):6.1f} ms"
+                    f"  p99 {pct(floor_lat, 0.99):6.1f} ms"
+                    f"  server CPU {floor_cpu * 1e6:5.0f} us/request"
+                )
+                say(
+                    f"  serve  {serve_rps:7.0f} req/s  p50 {pct(serve_lat, 0.5):6.1f} ms"
+                    f"  p99 {pct(serve_lat, 0.99):6.1f} ms"
+                    f"  server CPU {serve_cpu * 1e6:5.0f} us/request"
+                    f"  ({serve_rps / floor_rps:.2f}x floor throughput,"
+                    f" {floor_cpu / serve_cpu:.2f}x its CPU per request)"
+                )
+            if "batch" in phases:
+                batches = [
+                    [event(b * 500 + i, "b") for i in range(500)] for b in range(args.batches)
+                ]
+                cpu = cpu_seconds(pid)
+                batch_s, batch_lat = asyncio.run(closed_loop(serve_url, batches, 2))
+                per_event = (cpu_seconds(pid) - cpu) / (args.batches * 500)
+                say(
+                    f"batches of 500, concurrency 2: {args.batches * 500 / batch_s:8.0f} events/s"
+                    f"  (p99 {pct(batch_lat, 0.99):.0f} ms per batch);"
+                    f" server CPU {per_event * 1e6:.1f} us/event"
+                    f" = {1 / per_event:,.0f} events/s per core"
+                )
+            if "tier" in phases:
+                n = int(args.rate * args.rate_seconds)
+                steady = [event(i, "r") for i in range(n)]
+                cpu = cpu_seconds(pid)
+                lat, failures, late = asyncio.run(open_loop(serve_url, steady, args.rate))
+                per_event = (cpu_seconds(pid) - cpu) / n
+                line = f"event to new tier at {args.rate:.0f} events/s ({n} single-event requests):"
+                if lat:
+                    line += f" p50 {pct(lat, 0.5):.1f} ms  p99 {pct(lat, 0.99):.1f} ms"
+                line += (
+                    f"; failed {failures}, sent late {late};"
+                    f" server CPU {per_event * 1e6:.0f} us/event"
+                )
+                say(line)
         finally:
-            for proc in (floor_proc, serve_proc):
+            for proc in procs:
                 proc.terminate()
                 proc.wait(20)
+    say(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

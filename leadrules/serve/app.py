@@ -8,8 +8,6 @@ property values (the service logs nothing per request; uvicorn's access log is o
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import json
 import logging
@@ -21,9 +19,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from leadrules.serve import validate
+from leadrules.serve import hubspot, validate
 from leadrules.serve.reads import NotFound
 from leadrules.serve.service import Service
+from leadrules.store import is_full
 
 log = logging.getLogger("leadrules.serve")
 PROBLEM = "application/problem+json"
@@ -52,9 +51,11 @@ class HttpProblem(Exception):
         self.status, self.title, self.detail, self.errors = status, title, detail, errors
 
 
-def problem(status: int, title: str, detail: str, errors: list | None = None, headers=None):
+def problem(
+    status: int, title: str, detail: str, errors: list | None = None, headers=None, slug=None
+):
     body = {
-        "type": f"https://leadrules.dev/problems/{SLUGS.get(status, status)}",
+        "type": f"https://leadrules.dev/problems/{slug or SLUGS.get(status, status)}",
         "title": title,
         "status": status,
         "detail": detail,
@@ -144,12 +145,22 @@ class Api:
                 response = problem(404, "not found", f"no lead {json.dumps(str(e))}")
             except Exception as e:  # noqa: BLE001 - a problem+json answer, never a bare 500
                 log.error("%s failed: %s", name, type(e).__name__)  # no values in logs
-                response = problem(
-                    503 if _unavailable(e) else 500,
-                    "server error",
-                    f"the server could not complete the request ({type(e).__name__}); nothing "
-                    "was answered as stored: retry it (event ids make retries safe)",
-                )
+                if is_full(e):
+                    response = problem(
+                        503,
+                        "store full",
+                        "the store's disk is full: nothing of this request was stored; retry "
+                        "once space is freed (event ids make retries safe)",
+                        headers={"Retry-After": "60"},
+                        slug="store-full",
+                    )
+                else:
+                    response = problem(
+                        503 if _unavailable(e) else 500,
+                        "server error",
+                        f"the server could not complete the request ({type(e).__name__}); "
+                        "nothing was answered as stored: retry it (event ids make retries safe)",
+                    )
             self.service.metrics.requests[(name, response.status_code)] += 1
             self.service.metrics.requests[(name, "seconds")] += time.perf_counter() - started
             return response
@@ -232,7 +243,7 @@ class Api:
         signature = request.headers.get("x-hubspot-signature-v3", "")
         if not stamp.isdigit() or abs(time.time() * 1000 - int(stamp)) > HUBSPOT_WINDOW_MS:
             raise HttpProblem(401, "unauthorized", "missing or stale X-HubSpot-Request-Timestamp")
-        expected = hubspot_signature(
+        expected = hubspot.signature(
             secret, request.method, str(request.url), raw.decode("utf-8", "replace"), stamp
         )
         if not hmac.compare_digest(expected.encode(), signature.encode()):
@@ -243,12 +254,7 @@ class Api:
             raise HttpProblem(400, "malformed JSON", f"the body is not valid JSON: {e}") from None
         if not isinstance(body, list):
             raise HttpProblem(422, "invalid webhook", "expected HubSpot's array of events")
-        changes = hubspot_changes(self.service.model, body)
-
-        def work():
-            return [self.service.put_attributes(k, v) for k, v in changes.items()]
-
-        return JSONResponse({"leads": await run_in_threadpool(work)})
+        return JSONResponse({"leads": await run_in_threadpool(hubspot.apply, self.service, body)})
 
     # ---- reads
     async def get_lead(self, request: Request):
@@ -329,33 +335,6 @@ def segment_track(call) -> object:
             out[target] = call[key]
     if call.get("properties") is not None:
         out["properties"] = call["properties"]
-    return out
-
-
-def hubspot_signature(secret: str, method: str, uri: str, body: str, timestamp: str) -> str:
-    """X-HubSpot-Signature-v3: base64 of HMAC-SHA256 over method + URI + body + timestamp."""
-    message = f"{method}{uri}{body}{timestamp}".encode()
-    digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
-    return base64.b64encode(digest).decode()
-
-
-def hubspot_changes(model, events: list) -> dict[str, dict]:
-    """`contact.propertyChange` / `contact.creation` as attribute changes per lead (the
-    contact id), in order; properties that no attribute reads `from` are ignored."""
-    columns = {a.column: a.name for a in model.attributes}
-    out: dict[str, dict] = {}
-    for i, e in enumerate(events):
-        if not isinstance(e, dict):
-            raise validate.Invalid([validate.Problem(i, "", "expected a JSON object")])
-        kind = e.get("subscriptionType")
-        if kind not in ("contact.propertyChange", "contact.creation"):
-            continue
-        lead_id = validate.lead_id(e.get("objectId"), f"[{i}].objectId")
-        change = out.setdefault(lead_id, {})
-        name = columns.get(e.get("propertyName"))
-        if kind == "contact.propertyChange" and name is not None:
-            value = e.get("propertyValue")
-            change[name] = None if value == "" else value
     return out
 
 

@@ -7,7 +7,7 @@ in service is a `loaded.Loaded`, the counters a `metrics.Metrics`.
 
 Every change runs in one store transaction: the events (or attributes), the lead's new score,
 its history row, its transition and the outbox rows of its actions commit together or not at
-all (`_run`, which retries a PostgreSQL deadlock).
+all (`_run`: `commit.py`, group commit of concurrent writes on SQLite).
 
 The service's instant (`now`) is the wall clock (`clock`, injectable for tests, to the
 millisecond), except that it never goes back: when the wall clock is set back, the instant stays
@@ -19,10 +19,10 @@ the clock does.
 from __future__ import annotations
 
 import threading
-import time
 
 from leadrules import model as m
 from leadrules.serve import actions, validate
+from leadrules.serve.commit import Committer
 from leadrules.serve.config import Config
 from leadrules.serve.instants import iso, now_ms
 from leadrules.serve.loaded import Loaded
@@ -54,6 +54,7 @@ class Service(Writes, Scoring, Reads):
         self.model_lock = threading.Lock()
         self.reloads = 0
         self.wake = threading.Event()  # the scheduler's: a lead's next change moved earlier
+        self.committer = Committer(store)
         self.deliveries = None  # the delivery worker's counts, when it runs in this process
         self._clock_lock = threading.Lock()
         with store.transaction() as tx:
@@ -86,15 +87,7 @@ class Service(Writes, Scoring, Reads):
             self.reloads += 1
         return loaded
 
-    # ---- the transaction runner (PostgreSQL deadlocks are retried)
-    def _run(self, work, attempts: int = 5):
-        retryable = getattr(self.store, "retryable", ())
-        for attempt in range(attempts):
-            try:
-                with self.store.transaction() as tx:
-                    return work(tx)
-            except retryable:
-                if attempt == attempts - 1:
-                    raise
-                time.sleep(0.01 * (attempt + 1))
-        return None  # pragma: no cover
+    def _run(self, work):
+        """Run a unit of work in a transaction, committed before this returns (with group
+        commit on SQLite; PostgreSQL deadlocks are retried): `commit.Committer`."""
+        return self.committer.run(work)

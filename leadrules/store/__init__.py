@@ -14,7 +14,7 @@ Instants are stored as integer microseconds since the Unix epoch (UTC); JSON as 
 
 from __future__ import annotations
 
-from leadrules.store.base import Store, StoreError, Tx, from_us, to_us
+from leadrules.store.base import Store, StoreError, Tx, from_us, is_full, to_us
 
 
 def open_store(url: str) -> Store:
@@ -35,4 +35,4 @@ def open_store(url: str) -> Store:
     raise StoreError(f"`{url}` is not a store URL (sqlite:///PATH or postgresql://...)")
 
 
-__all__ = ["Store", "StoreError", "Tx", "from_us", "open_store", "to_us"]
+__all__ = ["Store", "StoreError", "Tx", "from_us", "is_full", "open_store", "to_us"]

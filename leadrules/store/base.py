@@ -13,6 +13,7 @@ two processes never deadlock on each other) before reading their events; Postgre
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,26 @@ UTC = dt.timezone.utc
 
 class StoreError(Exception):
     """A store that cannot be opened or migrated (a message for people)."""
+
+
+SQLITE_FULL = 13
+PG_DISK_FULL = "53100"
+
+
+def is_full(error: BaseException | None) -> bool:
+    """Whether `error` (or what caused it) says the store's disk is full: `ENOSPC`, SQLite's
+    SQLITE_FULL ("database or disk is full"), PostgreSQL's `disk_full` (53100)."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            return True
+        if getattr(error, "sqlite_errorcode", None) == SQLITE_FULL:
+            return True
+        if getattr(error, "sqlstate", None) == PG_DISK_FULL:
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
 
 
 LEAD_COLUMNS = (
@@ -107,6 +128,16 @@ class Tx(EventMethods, HistoryMethods):
             )
             out.update((r[0], _lead(r)) for r in rows)
         return out
+
+    def lead_with_attribute(self, name: str, value: str) -> str | None:
+        """The first lead (in key order) whose attribute `name` holds `value`, compared as text:
+        a scan of the leads (for linking a CRM contact to its lead, once per contact)."""
+        row = self.one(
+            f"SELECT lead_id FROM leads WHERE {self.store.attribute_text} = ? "
+            "ORDER BY lead_id LIMIT 1",
+            (name, value),
+        )
+        return None if row is None else row[0]
 
     def set_attributes(self, lead_id: str, attributes: dict) -> None:
         self.q(
@@ -261,6 +292,7 @@ class Store(OutboxMethods):
     placeholder = "?"
     row_locks = False
     key_type = "INTEGER PRIMARY KEY AUTOINCREMENT"
+    attribute_text = "CAST(json_extract(attributes, '$.\"' || ? || '\"') AS TEXT)"
     url = ""
 
     @contextmanager

@@ -19,6 +19,7 @@ class PostgresStore(Store):
     placeholder = "%s"
     row_locks = True
     key_type = "BIGSERIAL PRIMARY KEY"
+    attribute_text = "(attributes::jsonb ->> ?)"
 
     def __init__(self, url: str, size: int = 8):
         import psycopg

@@ -49,11 +49,13 @@ class SqliteStore(Store):
             cur.execute("BEGIN IMMEDIATE")
             try:
                 yield Tx(self, cur)
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            else:
                 cur.execute("COMMIT")
+            except BaseException:
+                # a failed statement or a failed COMMIT (a full disk: SQLITE_FULL): nothing of
+                # the transaction stays (SQLite may have rolled it back itself already)
+                if self.conn.in_transaction:
+                    cur.execute("ROLLBACK")
+                raise
             finally:
                 cur.close()
 
