@@ -65,6 +65,7 @@ def render(service) -> str:
     ]
     for sink, status, n in sorted(by_sink):
         lines.append(f'leadrules_deliveries{{sink="{sink}",outcome="{status}"}} {n}')
+    lines += delivery_lines(service, sorted({sink for sink, _s, _n in by_sink}))
     lines += [
         "# HELP leadrules_outbox_depth Deliveries pending.",
         "# TYPE leadrules_outbox_depth gauge",
@@ -77,3 +78,34 @@ def render(service) -> str:
             lines.append(f'leadrules_leads{{tier="{tier}"}} {n}')
     lines.append(f"leadrules_model_reloads_total {service.reloads}")
     return "\n".join(lines) + "\n"
+
+
+# the worker's outcome of one delivery attempt -> the metric's outcome
+DELIVERY_OUTCOMES = {
+    "delivered": "sent",
+    "retry": "failed",
+    "dead": "dead_lettered",
+    "superseded": "superseded",
+}
+
+
+def delivery_lines(service, outbox_sinks: list[str]) -> list[str]:
+    """The delivery worker's attempts in this process since it started, by sink and outcome:
+    `sent` (the destination confirmed it), `failed` (to be retried after back-off),
+    `dead_lettered` (failed for good: `leadrules outbox list` shows it), `superseded` (an older
+    state of a lead a newer one already reached; not sent). Every configured sink gets every
+    outcome, 0 until it happens."""
+    counts = dict(service.deliveries or {})
+    sinks = set(service.config.sinks) | set(outbox_sinks) | {sink for sink, _o in counts}
+    lines = [
+        "# HELP leadrules_delivery_attempts_total Delivery attempts by this process's worker, "
+        "by sink and outcome.",
+        "# TYPE leadrules_delivery_attempts_total counter",
+    ]
+    for sink in sorted(sinks):
+        for raw, outcome in DELIVERY_OUTCOMES.items():
+            n = counts.get((sink, raw), 0)
+            lines.append(
+                f'leadrules_delivery_attempts_total{{sink="{sink}",outcome="{outcome}"}} {n}'
+            )
+    return lines

@@ -49,7 +49,18 @@ class Runtime:
         self._thread("scheduler", run_scheduler, self.service, self.stop)
         worker = _worker()
         if worker is not None:
-            self._thread("delivery", worker, self.service.store, self.service.config, self.stop)
+            deliverer = _deliverer(self.service, self.stop)
+            self.service.deliveries = getattr(deliverer, "counts", None)
+            args = (self.service.store, self.service.config, self.stop)
+            t = threading.Thread(
+                target=worker,
+                args=args,
+                kwargs={"deliverer": deliverer} if deliverer is not None else {},
+                name="leadrules-delivery",
+                daemon=True,
+            )
+            t.start()
+            self.threads.append(t)
         self._thread("rescore", self._rescore_if_model_changed)
 
     def _thread(self, name, target, *args) -> threading.Thread:
@@ -97,6 +108,18 @@ class Runtime:
                 tx.set_meta("model_hash", loaded.text_hash)
             self._thread("rescore", self.service.rescore_all, "model")
             return {"model": {"name": loaded.model.name, "hash": loaded.text_hash}}
+
+
+def _deliverer(service, stop):
+    """The worker's deliverer, built here so that `/metrics` can read its counts (None when
+    the config cannot make one: the worker then reports the error itself)."""
+    try:
+        from leadrules.sinks.config import as_delivery_config
+        from leadrules.sinks.worker import Deliverer
+
+        return Deliverer(service.store, as_delivery_config(service.config), stop)
+    except Exception:  # noqa: BLE001 - the worker reports a bad config when it starts
+        return None
 
 
 def _worker():
