@@ -60,6 +60,7 @@ def event_index(model: m.Model) -> dict[str, int]:
 def events(model: m.Model, items: list, now: dt.datetime, index=None) -> list[EventIn]:
     """Check event objects; raises `Invalid` listing every problem."""
     index = index if index is not None else event_index(model)
+    checks = [tuple((p.name, CONVERTERS[p.type]) for p in e.props) for e in model.events]
     problems: list[Problem] = []
     out = []
     for i, item in enumerate(items):
@@ -67,12 +68,16 @@ def events(model: m.Model, items: list, now: dt.datetime, index=None) -> list[Ev
             problems.append(Problem(i, "", "expected a JSON object"))
             continue
         before = len(problems)
-        for name in sorted(set(item) - EVENT_FIELDS):
-            problems.append(
-                Problem(i, name, "unknown field (allowed: " + ", ".join(sorted(EVENT_FIELDS)) + ")")
-            )
-        event_id = _text(problems, i, "id", item.get("id"))
-        lead_id = _text(problems, i, "lead_id", item.get("lead_id"), required=True)
+        if not item.keys() <= EVENT_FIELDS:
+            for name in sorted(set(item) - EVENT_FIELDS):
+                allowed = ", ".join(sorted(EVENT_FIELDS))
+                problems.append(Problem(i, name, f"unknown field (allowed: {allowed})"))
+        event_id = item.get("id")
+        if event_id is not None and (type(event_id) is not str or not event_id):
+            event_id = _text(problems, i, "id", event_id)
+        lead_id = item.get("lead_id")
+        if type(lead_id) is not str or not lead_id:
+            lead_id = _text(problems, i, "lead_id", lead_id, required=True)
         name = item.get("event")
         if name is None or name == "":
             problems.append(Problem(i, "event", "missing: the event type is required"))
@@ -97,12 +102,12 @@ def events(model: m.Model, items: list, now: dt.datetime, index=None) -> list[Ev
             props = {}
         kind = index.get(name) if isinstance(name, str) else None
         if kind is not None:
-            for p in model.events[kind].props:
+            for prop, convert in checks[kind]:
                 try:
-                    CONVERTERS[p.type](props.get(p.name))
+                    convert(props.get(prop))
                 except ValueError as e:
-                    where = f"properties.{p.name}"
-                    problems.append(Problem(i, where, f"{e}: {show(props.get(p.name))}"))
+                    where = f"properties.{prop}"
+                    problems.append(Problem(i, where, f"{e}: {show(props.get(prop))}"))
         if len(problems) == before:
             out.append(EventIn(i, event_id, lead_id, name, kind, occurred_at, props))
     if problems:
