@@ -58,9 +58,12 @@ def import_files(
 
     def flush():
         with service.store.transaction() as tx:
-            for lead_id, source, at, props, key in batch:
-                tx.ensure_lead(lead_id, now)
-                if tx.insert_event(key, lead_id, source, at, props, now):
+            tx.ensure_leads(sorted({row[0] for row in batch}), now)
+            rows = [(key, lead_id, source, at, props) for lead_id, source, at, props, key in batch]
+            for (_key, lead_id, *_rest), stored in zip(
+                rows, tx.insert_events(rows, now), strict=True
+            ):
+                if stored:
                     counts["events"] += 1
                     touched.add(lead_id)
                 else:
@@ -87,7 +90,6 @@ def import_files(
     counts["ignored"] = sum(reader.ignored_types.values())
     for note in bad.summary():
         report(note)
-    for lead_id in sorted(touched):
-        service.rescore(lead_id, "event")
+    service.rescore_leads(touched, "event", chunk=500)
     counts["rescored"] = len(touched)
     return dict(counts)
