@@ -94,11 +94,12 @@ class Scoring:
     def _record(self, tx, loaded: Loaded, changes: list[tuple], cause: str, note) -> None:
         """History rows of the changed leads, and the deliveries of their changes."""
         model = loaded.model
-        history = [
-            (lead_id, at, r.score, r.tier, previous, groups, cause, changed and previous != r.tier)
-            + (note,)
-            for lead_id, at, r, groups, previous, changed, _v, _e in changes
-        ]
+        history = []
+        for lead_id, at, r, groups, previous, changed, _values, _events in changes:
+            transition = changed and previous != r.tier
+            history.append(
+                (lead_id, at, r.score, r.tier, previous, groups, cause, transition, note)
+            )
         ids = tx.add_histories(history)
         fire = cause != "model" or self.fire_on_model_change
         for lead_id, at, r, groups, previous_tier, changed, values, events in changes:
