@@ -84,23 +84,67 @@ _CURRENT = _Current()
 
 @lru_cache(maxsize=1)
 def lark_parser() -> Lark:
-    """The Lark parser, built once per process; `cache=True` keeps its tables between runs.
+    """The Lark parser, built once per process; its tables are kept between runs (`_cached`).
 
     It builds the AST while it parses (`transformer=`): no parse tree, no second pass. Every
     token is kept for the builder to compute spans, so Lark's position propagation is off.
     """
+    grammar = grammar_path().read_text(encoding="utf-8")
+    hooks = {
+        "postlex": _Indenter(),
+        "transformer": _BUILDER.callbacks(),
+        "lexer_callbacks": {"_NL": _CURRENT.on_newline},
+    }
+    cached = _cached(grammar, hooks)
+    if cached is not None:
+        return cached
+    return _build(grammar, hooks, cache=True)  # the start-up cache is off: Lark's own cache
+
+
+def _build(grammar: str, hooks: dict, cache: bool) -> Lark:
     return Lark(
-        grammar_path().read_text(encoding="utf-8"),
+        grammar,
         parser="lalr",
         lexer="contextual",
-        postlex=_Indenter(),
         maybe_placeholders=True,
         keep_all_tokens=True,
         strict=True,
-        cache=True,
-        transformer=_BUILDER.callbacks(),
-        lexer_callbacks={"_NL": _CURRENT.on_newline},
+        cache=cache,
+        **hooks,
     )
+
+
+def _cached(grammar: str, hooks: dict) -> Lark | None:
+    """The parser from the tables kept in the user's cache folder (`leadrules/_startup.py`),
+    saved beside the exact grammar text, Lark version and Python version they were built from;
+    on a miss (or any problem reading them) the parser is built and its tables saved."""
+    import pickle
+
+    import lark
+    from lark.lark import _LOAD_ALLOWED_OPTIONS
+
+    from leadrules import _startup
+
+    folder = _startup.cache_folder("parser")
+    if folder is None:
+        return None
+    path = f"{folder}/leadrules-lark-{lark.__version__}.pickle"
+    raw = _startup.read_own(path)
+    if raw is not None:
+        try:
+            kept = pickle.loads(raw)
+            if kept["grammar"] == grammar:
+                parser = Lark.__new__(Lark)
+                parser._load({"data": kept["data"], "memo": kept["memo"]}, **hooks)
+                return parser
+        except Exception:  # noqa: BLE001 - a stale or broken cache: build anew
+            pass
+    parser = _build(grammar, hooks, cache=False)
+    data, memo = parser.memo_serialize([lark.lexer.TerminalDef, lark.grammar.Rule])
+    data["options"] = {k: v for k, v in data["options"].items() if k not in _LOAD_ALLOWED_OPTIONS}
+    kept = {"grammar": grammar, "data": data, "memo": memo}
+    _startup.write_atomic(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+    return parser
 
 
 def _parse(text: str, path: str) -> tuple[list, _Comments]:

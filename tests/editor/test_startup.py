@@ -1,6 +1,7 @@
-"""The start-up cache (leadrules/_startup.py): compiled dataclass methods kept between runs, the
-same classes either way, a foreign or broken cache ignored, `interegular` imported only when Lark
-needs it."""
+"""The start-up cache (leadrules/_startup.py): compiled dataclass methods and the parser's tables
+kept between runs, the same classes and parser either way, a foreign, stale or broken cache
+ignored, `interegular` (and, for the command, `tempfile`, `hashlib`...) imported only when Lark
+needs them."""
 
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ new = sum(len(v) for v in s._state.get("new", {}).values())
 cached = sum(len(v) for v in s._state.get("codes", {}).values())
 print(json.dumps({"new": new, "cached": cached,
                   "doc": m.Attribute.__doc__, "eq": m.Loc("a", 1, 2) == m.Loc("a", 1, 2),
-                  "interegular": sorted(k for k in sys.modules if k.startswith("interegular."))}))
+                  "interegular": sorted(k for k in sys.modules if k.startswith("interegular.")),
+                  "real": sorted(k for k in s.LAZY_FOR_THE_COMMAND
+                                 if "__file__" in getattr(sys.modules.get(k), "__dict__", {}))}))
 """
 
 
@@ -67,3 +70,29 @@ def test_a_foreign_or_broken_cache_is_ignored_and_it_can_be_turned_off(tmp_path)
     off = tmp_path / "off"
     assert probe(off, LEADRULES_NO_STARTUP_CACHE="1")["cached"] == 0
     assert not (off / "leadrules").exists()
+
+
+def test_the_parser_tables_are_kept_and_a_stale_or_foreign_file_is_rebuilt(tmp_path):
+    def built(run):  # building the tables validates the grammar's terminals with `interegular`
+        return run["interegular"] != []
+
+    first = probe(tmp_path)
+    kept = tmp_path / "leadrules" / f"parser-{sys.implementation.cache_tag}"
+    (cache,) = kept.glob("leadrules-lark-*.pickle")
+    assert built(first)  # the first run builds the tables (Lark's LALR analysis)...
+    second = probe(tmp_path)
+    assert not built(second)  # ...later runs load them
+    # what Lark imports only to build or to key its own cache stays unimported in the command
+    assert second["real"] == []
+    import pickle
+
+    kept_data = pickle.loads(cache.read_bytes())
+    kept_data["grammar"] += "\n// another grammar\n"
+    cache.write_bytes(pickle.dumps(kept_data))
+    assert built(probe(tmp_path))  # built from the grammar of today, and kept again
+    assert not built(probe(tmp_path))
+    cache.write_bytes(b"broken")
+    assert built(probe(tmp_path))
+    if hasattr(os, "getuid") and os.getuid() == 0:
+        os.chown(cache, 65534, 65534)  # someone else's file: never read
+        assert built(probe(tmp_path))
