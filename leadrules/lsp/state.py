@@ -2,7 +2,8 @@
 
 A document is checked exactly as `leadrules check` checks it (`leadrules.check.check` with the
 editor's text; imports are read from disk), through a parse cache so that a keystroke re-parses
-only the top-level block it touched. When the text does not parse, the previous index and model
+only the top-level block it touched, and a memo of its groups (`leadrules/check/memo.py`) so that
+it re-checks only the group it touched. When the text does not parse, the previous index and model
 stay in use for navigation and completion, and the diagnostics say what is wrong.
 """
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from leadrules.check import Result, check
 from leadrules.check.loader import load_files
+from leadrules.check.memo import GroupMemo
 from leadrules.lsp import convert, index
 from leadrules.lsp.parsing import ParseCache
 
@@ -56,11 +58,13 @@ class State:
     def __init__(self):
         self.parse = ParseCache()
         self.docs: dict[str, Analysis] = {}
+        self.memos: dict[str, GroupMemo] = {}  # a document's URI -> its groups' memo
 
     def analyze(self, uri: str, text: str) -> Analysis:
         path = convert.fs_path(uri)
         convert.OPEN[path] = uri
-        result = check(path, text, parse=self.parse)
+        memo = self.memos.setdefault(uri, GroupMemo())
+        result = check(path, text, parse=self.parse, memo=memo)
         before = self.docs.get(uri)
         root_parsed = any(f.path == path for f in result.files)
         previous = before
@@ -72,6 +76,7 @@ class State:
         return found
 
     def close(self, uri: str) -> None:
+        self.memos.pop(uri, None)
         closed = self.docs.pop(uri, None)
         if closed is not None:
             convert.OPEN.pop(closed.path, None)
