@@ -30,6 +30,7 @@ class Analysis:
     model: object  # the last Model that checked without errors (None until one did)
     lines: list[str] = field(default_factory=list)
     _index: index.Index | None = None
+    _lines: dict[str, list[str]] = field(default_factory=dict)  # an import's lines, split once
 
     @property
     def index(self) -> index.Index:
@@ -45,7 +46,10 @@ class Analysis:
     def lines_of(self, display: str) -> list[str]:
         if display == self.path:
             return self.lines
-        return convert.split(self.result.sources.get(display, ""))
+        lines = self._lines.get(display)
+        if lines is None:
+            lines = self._lines[display] = convert.split(self.result.sources.get(display, ""))
+        return lines
 
     def diagnostics_by_uri(self) -> dict[str, list]:
         out: dict[str, list] = {}
