@@ -27,7 +27,8 @@ print(json.dumps({"new": new, "cached": cached,
                   "doc": m.Attribute.__doc__, "eq": m.Loc("a", 1, 2) == m.Loc("a", 1, 2),
                   "interegular": sorted(k for k in sys.modules if k.startswith("interegular.")),
                   "real": sorted(k for k in s.LAZY_FOR_THE_COMMAND
-                                 if "__file__" in getattr(sys.modules.get(k), "__dict__", {}))}))
+                                 if "__file__" in getattr(sys.modules.get(k), "__dict__", {})),
+                  "lark": "lark" in sys.modules}))
 """
 
 
@@ -73,26 +74,41 @@ def test_a_foreign_or_broken_cache_is_ignored_and_it_can_be_turned_off(tmp_path)
 
 
 def test_the_parser_tables_are_kept_and_a_stale_or_foreign_file_is_rebuilt(tmp_path):
-    def built(run):  # building the tables validates the grammar's terminals with `interegular`
+    """Two files: Lark's parser (for syntax errors) and the runtime's tables (for the rest,
+    leadrules/syntax/lalr.py). A valid file is parsed without importing Lark once they are kept;
+    a stale, broken or foreign file of either is built anew."""
+    import marshal
+    import pickle
+
+    def built(run):  # building Lark's parser validates the terminals with `interegular`
         return run["interegular"] != []
 
     first = probe(tmp_path)
     kept = tmp_path / "leadrules" / f"parser-{sys.implementation.cache_tag}"
-    (cache,) = kept.glob("leadrules-lark-*.pickle")
-    assert built(first)  # the first run builds the tables (Lark's LALR analysis)...
+    (lark_file,) = kept.glob("leadrules-lark-*.pickle")
+    tables = kept / "leadrules-tables.marshal"
+    assert built(first) and first["lark"]  # the first run builds both with Lark...
     second = probe(tmp_path)
-    assert not built(second)  # ...later runs load them
+    assert not second["lark"]  # ...later runs do not even import it
     # what Lark imports only to build or to key its own cache stays unimported in the command
     assert second["real"] == []
-    import pickle
 
-    kept_data = pickle.loads(cache.read_bytes())
+    kept_tables = marshal.loads(tables.read_bytes())
+    grammar, *rest = kept_tables["key"]
+    tables.write_bytes(marshal.dumps({**kept_tables, "key": (grammar + "// another", *rest)}))
+    stale = probe(tmp_path)
+    assert stale["lark"] and not built(stale)  # the tables written again from Lark's parser
+    assert not probe(tmp_path)["lark"]
+    tables.write_bytes(b"broken")
+    assert probe(tmp_path)["lark"]
+    assert not probe(tmp_path)["lark"]
+
+    tables.unlink()  # and Lark's own parser, stale: built from the grammar of today
+    kept_data = pickle.loads(lark_file.read_bytes())
     kept_data["grammar"] += "\n// another grammar\n"
-    cache.write_bytes(pickle.dumps(kept_data))
-    assert built(probe(tmp_path))  # built from the grammar of today, and kept again
-    assert not built(probe(tmp_path))
-    cache.write_bytes(b"broken")
+    lark_file.write_bytes(pickle.dumps(kept_data))
     assert built(probe(tmp_path))
+    assert not probe(tmp_path)["lark"]
     if hasattr(os, "getuid") and os.getuid() == 0:
-        os.chown(cache, 65534, 65534)  # someone else's file: never read
-        assert built(probe(tmp_path))
+        os.chown(tables, 65534, 65534)  # someone else's file: never read
+        assert probe(tmp_path)["lark"]
