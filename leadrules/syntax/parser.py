@@ -132,7 +132,8 @@ def _build(grammar: str, hooks: dict, cache: bool) -> Lark:
 
 def _cached(grammar: str, hooks: dict) -> Lark | None:
     """The parser from the tables kept in the user's cache folder (`leadrules/_startup.py`),
-    saved beside the exact grammar text, Lark version and Python version they were built from;
+    saved beside the exact grammar text, options, Lark version and Python version they were
+    built from;
     on a miss (or any problem reading them) the parser is built and its tables saved."""
     import pickle
 
@@ -150,7 +151,7 @@ def _cached(grammar: str, hooks: dict) -> Lark | None:
     if raw is not None:
         try:
             kept = pickle.loads(raw)
-            if kept["grammar"] == grammar:
+            if kept["grammar"] == grammar and kept.get("options") == repr(OPTIONS):
                 parser = Lark.__new__(Lark)
                 parser._load({"data": kept["data"], "memo": kept["memo"]}, **hooks)
                 return parser
@@ -159,7 +160,7 @@ def _cached(grammar: str, hooks: dict) -> Lark | None:
     parser = _build(grammar, hooks, cache=False)
     data, memo = parser.memo_serialize([lark.lexer.TerminalDef, lark.grammar.Rule])
     data["options"] = {k: v for k, v in data["options"].items() if k not in _LOAD_ALLOWED_OPTIONS}
-    kept = {"grammar": grammar, "data": data, "memo": memo}
+    kept = {"grammar": grammar, "options": repr(OPTIONS), "data": data, "memo": memo}
     _startup.write_atomic(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
     return parser
 
