@@ -13,9 +13,16 @@ Costs of importing leadrules that the code itself does not need to pay on every 
   package's classes it is written from the fields instead.
 - Lark imports `interegular` at import time, to validate terminals when it builds a parser;
   with the parser tables loaded from Lark's cache it never uses it. It is imported on first use.
+- The parser's tables (Lark's own serialized form, `Lark.save`) are kept in
+  `$XDG_CACHE_HOME/leadrules/parser-<python>/` beside the grammar text they were built from
+  (`leadrules/syntax/parser.py`): a run whose grammar is not exactly that text builds anew.
+  Loading them needs neither `hashlib` (Lark's cache key) nor `tempfile` (Lark's cache folder).
+- The `leadrules` command (`lazy_modules`, called by `leadrules/cli.py`; not the library, whose
+  process is its caller's) imports `tempfile`, `getpass`, `pkgutil`, `hashlib` and `regex`,
+  which Lark imports at import time and uses only to build or cache a parser, on first use.
 
 Deleting the cache is always safe; where it cannot be read or written, nothing is cached.
-`LEADRULES_NO_STARTUP_CACHE=1` turns both off.
+`LEADRULES_NO_STARTUP_CACHE=1` turns all of it off.
 """
 
 from __future__ import annotations
@@ -26,9 +33,17 @@ import sys
 _state: dict = {}
 
 
-def _cache_folder() -> str | None:
+def enabled() -> bool:
+    return os.environ.get("LEADRULES_NO_STARTUP_CACHE") != "1"
+
+
+def cache_folder(kind: str) -> str | None:
+    """`$XDG_CACHE_HOME/leadrules/<kind>-<python>/` (made, mode 0700), or None when it cannot be
+    made or the cache is off."""
+    if not enabled():
+        return None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "leadrules", f"dataclasses-{sys.implementation.cache_tag}")
+    folder = os.path.join(base, "leadrules", f"{kind}-{sys.implementation.cache_tag}")
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
     except OSError:
@@ -36,15 +51,40 @@ def _cache_folder() -> str | None:
     return folder
 
 
-def _load(path: str) -> dict:
-    import marshal
-
+def read_own(path: str) -> bytes | None:
+    """The bytes of a file of the cache, if it is the user's own (never someone else's)."""
     try:
         with open(path, "rb") as f:
             if hasattr(os, "getuid") and os.fstat(f.fileno()).st_uid != os.getuid():
-                return {}
-            data = marshal.loads(f.read())  # one read: marshal.load(f) reads piece by piece
-    except (OSError, EOFError, ValueError, TypeError):
+                return None
+            return f.read()
+    except OSError:
+        return None
+
+
+def write_atomic(path: str, data: bytes) -> None:
+    """Write a file of the cache whole or not at all (a concurrent run reads the old one)."""
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except (OSError, ValueError):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def _load(path: str) -> dict:
+    import marshal
+
+    raw = read_own(path)
+    if raw is None:
+        return {}
+    try:
+        data = marshal.loads(raw)
+    except (EOFError, ValueError, TypeError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -68,16 +108,7 @@ def _save() -> None:
     for module, new in _state.get("new", {}).items():
         path = _file(module)
         data = {**_load(path), **_state["codes"].get(module, {}), **new}
-        tmp = f"{path}.{os.getpid()}.tmp"
-        try:
-            with open(tmp, "wb") as f:
-                f.write(marshal.dumps(data))
-            os.replace(tmp, path)
-        except (OSError, ValueError):
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        write_atomic(path, marshal.dumps(data))
 
 
 def _cached_exec(source, globals=None, locals=None):
@@ -95,11 +126,11 @@ def _cached_exec(source, globals=None, locals=None):
 
 def install() -> None:
     """Called once, by `leadrules/__init__.py`, before any class of the package is defined."""
-    if _state or os.environ.get("LEADRULES_NO_STARTUP_CACHE") == "1":
+    if _state or not enabled():
         return
     _state["new"] = {}
     _lazy("interegular")
-    folder = _cache_folder()
+    folder = cache_folder("dataclasses")
     if folder is None:
         return
     import atexit
@@ -155,6 +186,23 @@ def _MISSING():
     import dataclasses
 
     return dataclasses.MISSING
+
+
+# imported by Lark at import time, used only to build a parser or to key Lark's own cache
+LAZY_FOR_THE_COMMAND = ("tempfile", "getpass", "pkgutil", "hashlib", "regex")
+
+
+def lazy_modules() -> None:
+    """For the `leadrules` command's own process: the modules above are imported on first use."""
+    if not enabled():
+        return
+    for name in LAZY_FOR_THE_COMMAND:
+        if name == "regex" and name not in sys.modules:
+            import importlib.util
+
+            if importlib.util.find_spec(name) is None:  # `import regex` must still fail then
+                continue
+        _lazy(name)
 
 
 def _lazy(name: str) -> None:

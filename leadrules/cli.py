@@ -6,7 +6,11 @@ from __future__ import annotations
 import importlib
 import importlib.util
 
-import click
+from leadrules import _startup
+
+_startup.lazy_modules()  # this process is the command's: see leadrules/_startup.py
+
+import click  # noqa: E402
 
 # name -> (module, one-line help); the module defines `command`
 COMMANDS = {

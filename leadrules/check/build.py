@@ -29,7 +29,9 @@ loc = blocks.loc
 
 
 class Builder:
-    def __init__(self, files: list[ast.File], diags: list[dg.Diagnostic]):
+    def __init__(self, files: list[ast.File], diags: list[dg.Diagnostic], memo=None):
+        """`memo` (a `check.memo.GroupMemo`) keeps groups between checks of one document."""
+        self.memo = memo
         self.cx = cx = CheckContext(files, diags)
         # the context's fields, by their short names (the same objects)
         self.files, self.root, self.diags = files, cx.root, diags
@@ -247,6 +249,8 @@ class Builder:
 
     # -- groups
     def groups(self) -> tuple[m.Group, ...]:
+        if self.memo is not None:
+            self.memo.begin(self.statements())
         out: list[m.Group | None] = []
         default_rules: list = []
         default_at = None
@@ -277,6 +281,8 @@ class Builder:
                 )
             out[default_at] = self.group(DEFAULT_GROUP, None, default_rules, default_rules[0].span)
         groups = tuple(g for g in out if g is not None)
+        if self.memo is not None:
+            self.memo.end()
         self.res.group_names = {g.name for g in groups}
         self.column_clashes(groups, default_rules[0].span if default_rules else None)
         return groups
@@ -337,6 +343,25 @@ class Builder:
         return v
 
     def group(self, name: str, cap, rules, span) -> m.Group:
+        """A group's rules -> the Model's group (from the memo when its rules and the
+        declarations are the very nodes of the last check: see check/memo.py)."""
+        if self.memo is None:
+            return self._group(name, cap, rules, span)
+        kept = self.memo.get(name, cap, rules, span)
+        if kept is not None:
+            group, diags, used = kept
+            self.diags.extend(diags)
+            self.used.update(used)
+            return group
+        before, start = set(self.used), len(self.diags)
+        self.used.clear()  # the names this group uses, whatever the groups before it used
+        group = self._group(name, cap, rules, span)
+        result = (group, tuple(self.diags[start:]), frozenset(self.used))
+        self.used.update(before)
+        self.memo.put(name, cap, rules, span, result)
+        return group
+
+    def _group(self, name: str, cap, rules, span) -> m.Group:
         built = []
         heads: dict[str, Span] = {}
         for i, r in enumerate(rules, 1):
@@ -377,7 +402,7 @@ class Builder:
                             name,
                             "each",
                             points,
-                            printer.rule_head(r),
+                            head,
                             events=events,
                             window=window,
                             cap=rcap,
@@ -392,7 +417,7 @@ class Builder:
                             name,
                             "when",
                             points,
-                            printer.rule_head(r),
+                            head,
                             cond=cond,
                             loc=loc(r.span),
                         )

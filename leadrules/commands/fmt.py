@@ -8,7 +8,6 @@ A file with syntax errors is left alone: its diagnostics are printed and the exi
 
 from __future__ import annotations
 
-import difflib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,6 +104,8 @@ def _one(path: str, *, write: bool, check: bool, show_diff: bool) -> Outcome:
 
 def unified_diff(old: str, new: str, path: str) -> str:
     """A unified diff of two texts, lines split at `\\n` only (a `\\r` shows as a change)."""
+    import difflib  # only for --diff: `check` imports this module
+
     lines = difflib.unified_diff(_lines(old), _lines(new), fromfile=path, tofile=path)
     out = []
     for line in lines:

@@ -74,6 +74,19 @@ def split(source: str) -> list[str]:
     return source.replace("\r\n", "\n").split("\n")
 
 
+def context_key(d: dg.Diagnostic, lines_of) -> tuple:
+    """With the diagnostic, all that `diagnostic` reads besides it: the text of every line its
+    spans start or end on (a position in UTF-16 depends on its line's text) and the URIs of its
+    related spans (an open document's may be an untitled buffer's)."""
+    out: list = [uri_of(span.path) for span, _ in d.related]
+    for span in (d.span, *(s for s, _ in d.related)):
+        lines = lines_of(span.path)
+        for line in (span.line, span.end_line):
+            i = max(line - 1, 0)
+            out.append(lines[i] if i < len(lines) else None)
+    return tuple(out)
+
+
 def diagnostic(d: dg.Diagnostic, lines_of) -> t.Diagnostic:
     """A leadrules diagnostic as the editor shows it: the same code, message, span and help as
     `leadrules check` (the help as the message's second line); `lines_of(display)` gives a file's

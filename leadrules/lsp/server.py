@@ -8,6 +8,7 @@ import asyncio
 from lsprotocol import types as t
 from pygls.exceptions import JsonRpcInvalidRequest
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import default_converter
 
 from leadrules.lsp import complete, convert, edits, hover
 from leadrules.lsp.state import Analysis, State
@@ -33,6 +34,10 @@ class Server(LanguageServer):
         self.state = State()
         self.published: dict[str, set[str]] = {}  # a document's URI -> URIs it published to
         self.pending: set[str] = set()
+        # the diagnostics last published to each URI, as JSON values, by (diagnostic, the lines
+        # its spans stand on): an edit converts only the diagnostics that are new or moved
+        self.converted: dict[str, dict[tuple, dict]] = {}
+        self._converter = default_converter()
 
     def schedule(self, uri: str) -> None:
         """Check a document a few milliseconds after an edit (DEBOUNCE): the edits that arrive
@@ -56,13 +61,35 @@ class Server(LanguageServer):
         for u in targets | (self.published.get(uri, set()) - targets):
             if u != uri and u in self.state.docs:
                 continue  # an open file publishes its own diagnostics
-            diags = [convert.diagnostic(d, a.lines_of) for d in by_uri.get(u, [])]
             version = doc.version if u == uri else None
-            self.text_document_publish_diagnostics(
-                t.PublishDiagnosticsParams(uri=u, diagnostics=diags, version=version)
-            )
+            self.publish(u, by_uri.get(u, []), a.lines_of, version)
         self.published[uri] = targets
         return a
+
+    def publish(self, uri: str, diagnostics: list, lines_of, version: int | None) -> None:
+        """`textDocument/publishDiagnostics` with `convert.diagnostic` of each diagnostic, the
+        JSON of those published last time reused (a keystroke moves few of a file's hundreds)."""
+        before = self.converted.get(uri, {})
+        now: dict[tuple, dict] = {}
+        out = []
+        for d in diagnostics:
+            key = (d, convert.context_key(d, lines_of))
+            value = now.get(key) or before.get(key)
+            if value is None:
+                value = self._converter.unstructure(convert.diagnostic(d, lines_of))
+            now[key] = value
+            out.append(value)
+        if now:
+            self.converted[uri] = now
+        else:
+            self.converted.pop(uri, None)
+        params: dict = {"uri": uri, "diagnostics": out}
+        if version is not None:
+            params["version"] = version
+        # the JSON values are sent as they are: pygls's `notify` would convert every one again
+        self.protocol._send_data(
+            {"jsonrpc": "2.0", "method": t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, "params": params}
+        )
 
     def analysis(self, uri: str) -> Analysis:
         a = self.state.get(uri)
@@ -112,7 +139,7 @@ def did_close(ls: Server, params: t.DidCloseTextDocumentParams):
     ls.state.close(uri)
     for u in ls.published.pop(uri, set()):
         if u not in ls.state.docs:  # an open file keeps its own diagnostics
-            ls.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=u, diagnostics=[]))
+            ls.publish(u, [], None, None)
 
 
 @server.feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)

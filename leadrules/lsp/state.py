@@ -2,7 +2,8 @@
 
 A document is checked exactly as `leadrules check` checks it (`leadrules.check.check` with the
 editor's text; imports are read from disk), through a parse cache so that a keystroke re-parses
-only the top-level block it touched. When the text does not parse, the previous index and model
+only the top-level block it touched, and a memo of its groups (`leadrules/check/memo.py`) so that
+it re-checks only the group it touched. When the text does not parse, the previous index and model
 stay in use for navigation and completion, and the diagnostics say what is wrong.
 """
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from leadrules.check import Result, check
 from leadrules.check.loader import load_files
+from leadrules.check.memo import GroupMemo
 from leadrules.lsp import convert, index
 from leadrules.lsp.parsing import ParseCache
 
@@ -28,6 +30,7 @@ class Analysis:
     model: object  # the last Model that checked without errors (None until one did)
     lines: list[str] = field(default_factory=list)
     _index: index.Index | None = None
+    _lines: dict[str, list[str]] = field(default_factory=dict)  # an import's lines, split once
 
     @property
     def index(self) -> index.Index:
@@ -43,7 +46,10 @@ class Analysis:
     def lines_of(self, display: str) -> list[str]:
         if display == self.path:
             return self.lines
-        return convert.split(self.result.sources.get(display, ""))
+        lines = self._lines.get(display)
+        if lines is None:
+            lines = self._lines[display] = convert.split(self.result.sources.get(display, ""))
+        return lines
 
     def diagnostics_by_uri(self) -> dict[str, list]:
         out: dict[str, list] = {}
@@ -56,11 +62,13 @@ class State:
     def __init__(self):
         self.parse = ParseCache()
         self.docs: dict[str, Analysis] = {}
+        self.memos: dict[str, GroupMemo] = {}  # a document's URI -> its groups' memo
 
     def analyze(self, uri: str, text: str) -> Analysis:
         path = convert.fs_path(uri)
         convert.OPEN[path] = uri
-        result = check(path, text, parse=self.parse)
+        memo = self.memos.setdefault(uri, GroupMemo())
+        result = check(path, text, parse=self.parse, memo=memo)
         before = self.docs.get(uri)
         root_parsed = any(f.path == path for f in result.files)
         previous = before
@@ -72,6 +80,7 @@ class State:
         return found
 
     def close(self, uri: str) -> None:
+        self.memos.pop(uri, None)
         closed = self.docs.pop(uri, None)
         if closed is not None:
             convert.OPEN.pop(closed.path, None)

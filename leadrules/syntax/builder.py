@@ -14,12 +14,18 @@ syntax error.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from lark import Token
+from typing import TYPE_CHECKING
 
 from leadrules import diagnostics as dg
-from leadrules.syntax import ast
+from leadrules.syntax import ast, lalr
 from leadrules.syntax.ast import Span
+
+if TYPE_CHECKING:
+    from lark import Token
+
+# the token classes the builder is handed: the runtime's (`lalr.Token`), and Lark's once Lark
+# parses (`parser.lark_parser` adds it): Lark is imported only when it is needed
+TOKENS: tuple = (lalr.Token,)
 
 
 def _tok_span(path: str, tok: Token) -> Span:
@@ -51,7 +57,7 @@ class Part:
 
 
 def _start(c) -> tuple[int, int] | None:
-    if isinstance(c, Token):
+    if isinstance(c, TOKENS):
         return c.line, c.column
     if type(c) is Part:
         return c.pos[0], c.pos[1]
@@ -60,7 +66,7 @@ def _start(c) -> tuple[int, int] | None:
 
 
 def _end(c) -> tuple[int, int] | None:
-    if isinstance(c, Token):
+    if isinstance(c, TOKENS):
         return c.end_line, c.end_column
     if type(c) is Part:
         return c.pos[2], c.pos[3]
@@ -81,7 +87,7 @@ def _wrap(method):
         args = [
             c.value if type(c) is Part else c
             for c in children
-            if not (isinstance(c, Token) and c.type not in VALUE_TERMINALS)
+            if not (isinstance(c, TOKENS) and c.type not in VALUE_TERMINALS)
         ]
         return method(pos, *args)
 

@@ -1,25 +1,28 @@
 """Text -> AST. Lark (LALR, contextual lexer, strict, cached); errors become diagnostics.
 
-The stages: `prelex` checks the raw text (encoding, indentation, strings, brackets); Lark parses;
-`builder` turns the tree into the AST. No Lark exception reaches the user: `errors` phrases each
-one for people, and parsing resumes after blanking the top-level statement that failed (keeping
-line numbers), so one run reports the errors of several statements.
+The stages: `prelex` checks the raw text (encoding, indentation, strings, brackets); the parser
+parses; `builder` turns the tree into the AST. The parser is Lark's, run by `lalr.Runtime` on
+the tables Lark built (kept in the user's cache) without importing Lark; text the runtime does
+not parse alone is parsed again by Lark itself. No Lark exception reaches the user: `errors`
+phrases each one for people, and parsing resumes after blanking the top-level statement that
+failed (keeping line numbers), so one run reports the errors of several statements.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 from functools import lru_cache
 from pathlib import Path
-
-from lark import Lark, Token
-from lark.exceptions import UnexpectedInput
-from lark.indenter import DedentError, Indenter
+from typing import TYPE_CHECKING
 
 from leadrules import diagnostics as dg
-from leadrules.syntax import ast, prelex
+from leadrules.syntax import ast, builder, lalr, prelex
 from leadrules.syntax.ast import Span
 from leadrules.syntax.builder import BadSyntax, Builder, unescape
+
+if TYPE_CHECKING:
+    from lark import Lark, Token
 
 __all__ = ["grammar_path", "lark_parser", "parse_file", "parse_text", "unescape"]
 
@@ -38,13 +41,29 @@ def grammar_path() -> Path:
     raise FileNotFoundError("leadrules.lark not found beside the package")
 
 
-class _Indenter(Indenter):
-    NL_type = "_NL"
-    OPEN_PAREN_types = ["LPAR", "LSQB"]
-    CLOSE_PAREN_types = ["RPAR", "RSQB"]
-    INDENT_type = "_INDENT"
-    DEDENT_type = "_DEDENT"
-    tab_len = 8
+TAB_LEN = 8
+# how the parser is built from the grammar (a change of any of them builds the tables anew)
+OPTIONS = {
+    "parser": "lalr",
+    "lexer": "contextual",
+    "maybe_placeholders": True,
+    "keep_all_tokens": True,
+    "strict": True,
+}
+
+
+def _indenter():
+    from lark.indenter import Indenter
+
+    class _Indenter(Indenter):
+        NL_type = "_NL"
+        OPEN_PAREN_types = ["LPAR", "LSQB"]
+        CLOSE_PAREN_types = ["RPAR", "RSQB"]
+        INDENT_type = "_INDENT"
+        DEDENT_type = "_DEDENT"
+        tab_len = TAB_LEN
+
+    return _Indenter()
 
 
 class _Comments:
@@ -79,37 +98,143 @@ class _Current:
 
 
 _BUILDER = Builder()
+_CALLBACKS = _BUILDER.callbacks()
 _CURRENT = _Current()
 
 
 @lru_cache(maxsize=1)
 def lark_parser() -> Lark:
-    """The Lark parser, built once per process; `cache=True` keeps its tables between runs.
+    """The Lark parser, built once per process; its tables are kept between runs (`_cached`).
 
     It builds the AST while it parses (`transformer=`): no parse tree, no second pass. Every
     token is kept for the builder to compute spans, so Lark's position propagation is off.
     """
-    return Lark(
+    from lark import Token
+
+    builder.TOKENS = (lalr.Token, Token)  # the builder reads Lark's tokens too
+    grammar = grammar_path().read_text(encoding="utf-8")
+    hooks = {
+        "postlex": _indenter(),
+        "transformer": _CALLBACKS,
+        "lexer_callbacks": {"_NL": _CURRENT.on_newline},
+    }
+    cached = _cached(grammar, hooks)
+    if cached is not None:
+        return cached
+    return _build(grammar, hooks, cache=True)  # the start-up cache is off: Lark's own cache
+
+
+def _build(grammar: str, hooks: dict, cache: bool) -> Lark:
+    from lark import Lark
+
+    return Lark(grammar, cache=cache, **OPTIONS, **hooks)
+
+
+def _cached(grammar: str, hooks: dict) -> Lark | None:
+    """The parser from the tables kept in the user's cache folder (`leadrules/_startup.py`),
+    saved beside the exact grammar text, options, Lark version and Python version they were
+    built from;
+    on a miss (or any problem reading them) the parser is built and its tables saved."""
+    import pickle
+
+    import lark
+    from lark import Lark
+    from lark.lark import _LOAD_ALLOWED_OPTIONS
+
+    from leadrules import _startup
+
+    folder = _startup.cache_folder("parser")
+    if folder is None:
+        return None
+    path = f"{folder}/leadrules-lark-{lark.__version__}.pickle"
+    raw = _startup.read_own(path)
+    if raw is not None:
+        try:
+            kept = pickle.loads(raw)
+            if kept["grammar"] == grammar and kept.get("options") == repr(OPTIONS):
+                parser = Lark.__new__(Lark)
+                parser._load({"data": kept["data"], "memo": kept["memo"]}, **hooks)
+                return parser
+        except Exception:  # noqa: BLE001 - a stale or broken cache: build anew
+            pass
+    parser = _build(grammar, hooks, cache=False)
+    data, memo = parser.memo_serialize([lark.lexer.TerminalDef, lark.grammar.Rule])
+    data["options"] = {k: v for k, v in data["options"].items() if k not in _LOAD_ALLOWED_OPTIONS}
+    kept = {"grammar": grammar, "options": repr(OPTIONS), "data": data, "memo": memo}
+    _startup.write_atomic(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+    return parser
+
+
+@lru_cache(maxsize=1)
+def runtime() -> lalr.Runtime | None:
+    """The Lark-free runtime on the tables Lark built from the grammar, kept in the user's cache
+    folder with the grammar text, the options and the installed Lark they were built from (any
+    difference builds them anew); None when the cache is off or the tables cannot be written
+    down: Lark then parses everything."""
+    import marshal
+
+    from leadrules import _startup
+
+    folder = _startup.cache_folder("parser")
+    if folder is None:
+        return None
+    key = (
         grammar_path().read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="contextual",
-        postlex=_Indenter(),
-        maybe_placeholders=True,
-        keep_all_tokens=True,
-        strict=True,
-        cache=True,
-        transformer=_BUILDER.callbacks(),
-        lexer_callbacks={"_NL": _CURRENT.on_newline},
+        repr(OPTIONS),
+        _lark_stamp(),
+        sys.version,  # the compiled patterns are this Python's (`lalr.compiled_parts`)
     )
+    path = f"{folder}/leadrules-tables.marshal"
+    tables = None
+    raw = _startup.read_own(path)
+    if raw is not None:
+        try:
+            kept = marshal.loads(raw)
+            if kept["key"] == key:
+                tables = kept["tables"]
+        except Exception:  # noqa: BLE001 - a stale or broken cache: build anew
+            tables = None
+    if tables is None:
+        try:
+            tables = lalr.export(lark_parser())
+            data = marshal.dumps({"key": key, "tables": tables})
+        except Exception:  # noqa: BLE001 - tables the runtime cannot run: Lark parses
+            return None
+        _startup.write_atomic(path, data)
+    try:
+        return lalr.Runtime(tables, _CALLBACKS, {"_NL": _CURRENT.on_newline})
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _lark_stamp() -> tuple:
+    """The installed Lark, without importing it: its package file's size and time."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("lark")
+    if spec is None or spec.origin is None:
+        return ()
+    st = os.stat(spec.origin)
+    return (st.st_size, st.st_mtime_ns)  # not its path: a venv may be reached by a link
 
 
 def _parse(text: str, path: str) -> tuple[list, _Comments]:
-    """The statements of `text` and its comments; raises Lark's exceptions and `BadSyntax`."""
-    lark = lark_parser()
+    """The statements of `text` and its comments; raises Lark's exceptions and `BadSyntax`.
+
+    The runtime parses first; on anything it does not parse alone, Lark parses the text again
+    (and raises what becomes the diagnostic)."""
+    fast = runtime()
     with _CURRENT.lock:
         _BUILDER.path = path
+        if fast is not None:
+            comments = _CURRENT.comments = _Comments()
+            try:
+                return fast.parse(text), comments
+            except Exception:  # noqa: BLE001 - `lalr.Fallback`, or the builder's `BadSyntax`
+                pass
         comments = _CURRENT.comments = _Comments()
-        return lark.parse(text), comments
+        return lark_parser().parse(text), comments
 
 
 def parse_text(
@@ -128,14 +253,10 @@ def parse_text(
     while len(found) < MAX_ERRORS:
         try:
             stmts, comments = _parse(attempt, path)
-        except UnexpectedInput as e:
-            from leadrules.syntax import errors  # only for a syntax error: start-up
-
-            diag = errors.to_diagnostic(e, path, attempt)
-        except DedentError:
-            diag = _dedent_diagnostic(attempt, path)
         except BadSyntax as e:
             diag = e.diag
+        except Exception as e:  # noqa: BLE001 - Lark's, imported only when there is one
+            diag = _lark_diagnostic(e, path, attempt)
         else:
             deep = _too_deep(stmts, path)
             if deep is not None:
@@ -150,6 +271,20 @@ def parse_text(
             break
         attempt = retry
     return None, found
+
+
+def _lark_diagnostic(e: Exception, path: str, text: str) -> dg.Diagnostic:
+    """A syntax error Lark raised, as a diagnostic; any other exception is raised again."""
+    from lark.exceptions import UnexpectedInput
+    from lark.indenter import DedentError
+
+    if isinstance(e, UnexpectedInput):
+        from leadrules.syntax import errors  # only for a syntax error: start-up
+
+        return errors.to_diagnostic(e, path, text)
+    if isinstance(e, DedentError):
+        return _dedent_diagnostic(text, path)
+    raise e
 
 
 # nodes that nest a condition inside another: the brackets `prelex` counts, and `not`
@@ -258,7 +393,7 @@ def _bad_dedent_line(text: str) -> int:
         stripped = line.lstrip(" \t")
         if not stripped or stripped.startswith("#"):
             continue
-        width = len(line.expandtabs(_Indenter.tab_len)) - len(stripped)
+        width = len(line.expandtabs(TAB_LEN)) - len(stripped)
         if width > stack[-1]:
             stack.append(width)
             continue

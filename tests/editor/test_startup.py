@@ -1,6 +1,7 @@
-"""The start-up cache (leadrules/_startup.py): compiled dataclass methods kept between runs, the
-same classes either way, a foreign or broken cache ignored, `interegular` imported only when Lark
-needs it."""
+"""The start-up cache (leadrules/_startup.py): compiled dataclass methods and the parser's tables
+kept between runs, the same classes and parser either way, a foreign, stale or broken cache
+ignored, `interegular` (and, for the command, `tempfile`, `hashlib`...) imported only when Lark
+needs them."""
 
 from __future__ import annotations
 
@@ -24,7 +25,10 @@ new = sum(len(v) for v in s._state.get("new", {}).values())
 cached = sum(len(v) for v in s._state.get("codes", {}).values())
 print(json.dumps({"new": new, "cached": cached,
                   "doc": m.Attribute.__doc__, "eq": m.Loc("a", 1, 2) == m.Loc("a", 1, 2),
-                  "interegular": sorted(k for k in sys.modules if k.startswith("interegular."))}))
+                  "interegular": sorted(k for k in sys.modules if k.startswith("interegular.")),
+                  "real": sorted(k for k in s.LAZY_FOR_THE_COMMAND
+                                 if "__file__" in getattr(sys.modules.get(k), "__dict__", {})),
+                  "lark": "lark" in sys.modules}))
 """
 
 
@@ -67,3 +71,44 @@ def test_a_foreign_or_broken_cache_is_ignored_and_it_can_be_turned_off(tmp_path)
     off = tmp_path / "off"
     assert probe(off, LEADRULES_NO_STARTUP_CACHE="1")["cached"] == 0
     assert not (off / "leadrules").exists()
+
+
+def test_the_parser_tables_are_kept_and_a_stale_or_foreign_file_is_rebuilt(tmp_path):
+    """Two files: Lark's parser (for syntax errors) and the runtime's tables (for the rest,
+    leadrules/syntax/lalr.py). A valid file is parsed without importing Lark once they are kept;
+    a stale, broken or foreign file of either is built anew."""
+    import marshal
+    import pickle
+
+    def built(run):  # building Lark's parser validates the terminals with `interegular`
+        return run["interegular"] != []
+
+    first = probe(tmp_path)
+    kept = tmp_path / "leadrules" / f"parser-{sys.implementation.cache_tag}"
+    (lark_file,) = kept.glob("leadrules-lark-*.pickle")
+    tables = kept / "leadrules-tables.marshal"
+    assert built(first) and first["lark"]  # the first run builds both with Lark...
+    second = probe(tmp_path)
+    assert not second["lark"]  # ...later runs do not even import it
+    # what Lark imports only to build or to key its own cache stays unimported in the command
+    assert second["real"] == []
+
+    kept_tables = marshal.loads(tables.read_bytes())
+    grammar, *rest = kept_tables["key"]
+    tables.write_bytes(marshal.dumps({**kept_tables, "key": (grammar + "// another", *rest)}))
+    stale = probe(tmp_path)
+    assert stale["lark"] and not built(stale)  # the tables written again from Lark's parser
+    assert not probe(tmp_path)["lark"]
+    tables.write_bytes(b"broken")
+    assert probe(tmp_path)["lark"]
+    assert not probe(tmp_path)["lark"]
+
+    tables.unlink()  # and Lark's own parser, stale: built from the grammar of today
+    kept_data = pickle.loads(lark_file.read_bytes())
+    kept_data["grammar"] += "\n// another grammar\n"
+    lark_file.write_bytes(pickle.dumps(kept_data))
+    assert built(probe(tmp_path))
+    assert not probe(tmp_path)["lark"]
+    if hasattr(os, "getuid") and os.getuid() == 0:
+        os.chown(tables, 65534, 65534)  # someone else's file: never read
+        assert probe(tmp_path)["lark"]

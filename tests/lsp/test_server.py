@@ -209,6 +209,43 @@ async def test_diagnostics_follow_edits_and_a_did_you_mean_applies(client, works
     close(client, uri)
 
 
+async def test_kept_diagnostics_move_with_their_lines(client, workspace):
+    """The server reuses a diagnostic's JSON while its lines are the same: a line inserted above
+    it moves it, a changed line of its related span is converted anew."""
+    path = workspace / "dupes.lrules"
+    text = "lead size: number\nfit:\n  size > 1: +5\n  size > 1: +5\n  size > 2: +1\n"
+    path.write_text(text, encoding="utf-8")
+    uri = await open_doc(client, path)
+
+    def expected(now: str) -> list[tuple]:
+        lines = now.split("\n")
+        out = []
+        for d in check(str(path.resolve()), now).diagnostics:
+            line = lines[d.span.line - 1]
+            col = len(line[: d.span.col - 1].encode("utf-16-le")) // 2
+            out.append((d.code, d.span.line - 1, col))
+        return out
+
+    def got(diags) -> list[tuple]:
+        return [(d.code, d.range.start.line, d.range.start.character) for d in diags]
+
+    assert got(client.diagnostics[uri]) == expected(text) == [("LR0605", 3, 2)]
+    moved = "# a comment\n" + text
+    assert got(
+        await change(client, uri, t.Range(start=pos(0, 0), end=pos(0, 0)), "# a comment\n")
+    ) == expected(moved)
+    assert expected(moved) == [("LR0605", 4, 2)]
+    # the same diagnostic (code points, message) on a line whose UTF-16 length before it changed
+    emoji = 'lead role: text\nlead size: number\nfit:\n  role == "😀" and sizee > 1: +5\n'
+    diags = await change(client, uri, None, emoji)
+    assert got(diags) == expected(emoji) == [("LR0101", 3, 19)]
+    at = where(emoji, "😀")
+    accent = emoji.replace("😀", "é")
+    diags = await change(client, uri, t.Range(start=at, end=pos(at.line, at.character + 2)), "é")
+    assert got(diags) == expected(accent) == [("LR0101", 3, 18)]
+    close(client, uri)
+
+
 async def test_a_burst_of_edits_is_checked_once_at_its_last_version(client, workspace):
     path = workspace / "burst.lrules"
     text = "lead size: number\nfit:\n  size > 1: +1\n"

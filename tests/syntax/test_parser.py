@@ -39,11 +39,11 @@ def nodes(node):
             yield from nodes(x)
 
 
-def test_lark_is_lalr_strict_and_cached():
-    lark = lark_parser()
+def test_lark_is_lalr_strict_and_keeps_every_token():
+    lark = lark_parser()  # built, or loaded from the start-up cache (tests/editor/test_startup.py)
     assert lark.options.parser == "lalr"
     assert lark.options.strict is True
-    assert lark.options.cache is True
+    assert lark.options.keep_all_tokens is True
     assert grammar_path().name == "leadrules.lark"
 
 
