@@ -129,12 +129,15 @@ def run_duckdb(
 ) -> list[LeadResult]:
     """DuckDB alone: raises `Problem` (or a duckdb.Error) where `run_files` hands over to the
     interpreter. Results in key order."""
-    from leadrules.engine.duckout import order_by, scored
+    from leadrules.engine.duckout import ORDER, keyed_table
 
     with _connection(options) as con:
         scores, notes = _prepare(con, model, leads_path, events_path, as_of, options)
-        relation = scored(scores, len(model.groups))
-        rows = con.execute(f"SELECT * FROM {relation} ORDER BY {order_by('lead_id')}").fetchall()
+        relation = keyed_table(con, scores, len(model.groups))
+        names = ", ".join(
+            ["lead_id", *(f"g{i}" for i in range(len(model.groups))), "score", "tier"]
+        )
+        rows = con.execute(f"SELECT {names} FROM {relation} ORDER BY {ORDER}").fetchall()
     for note in notes:
         report(note)
     return _results(rows, [g.name for g in model.groups])

@@ -37,22 +37,47 @@ JSON_NAMED = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "
 JSON_NAMED["\f"] = "\\f"
 
 
-def order_by(column: str) -> str:
-    """The ORDER BY terms of `leadrules.engine.key_order` over the text column `column`:
-    integer keys first, by value (of any length: compared as digit strings), then the others;
-    ties by the text's code points (UTF-8 bytes compare in code point order)."""
-    whole = f"regexp_full_match({column}, '[+-]?[0-9]+')"
-    digits = f"ltrim({column}, '+-0')"  # the magnitude without leading zeros ('' for zero)
-    negative = f"({whole} AND starts_with({column}, '-') AND {digits} <> '')"
-    return ", ".join(
-        [
-            f"NOT {whole}",
-            f"CASE WHEN {negative} THEN -length({digits}) WHEN {whole} THEN length({digits}) END",
-            f"CASE WHEN {negative} THEN {digits} END DESC",
-            f"CASE WHEN {whole} AND NOT {negative} THEN {digits} END",
-            column,
-        ]
+def keyed_table(con, scores_sql: str, n_groups: int) -> str:
+    """The scores with their key columns (`keyed`), as a temporary table: its name. Sorting a
+    table costs a third of sorting the same query (DuckDB inlines the key expressions into the
+    sort, evaluating the regular expression again for each key)."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE lead_scores_keyed AS "
+        f"SELECT * FROM {keyed(scored(scores_sql, n_groups))}"
     )
+    return "lead_scores_keyed"
+
+
+def keyed(relation: str) -> str:
+    """`relation` (with a text column `lead_id`) with the columns of its key order, computed
+    once a row: `k_cls` 0 for an integer below -2^63, 1 for one that fits 64 bits (its value in
+    `k_int`), 2 for one above, 3 for any other key; `k_big`, for an integer past 64 bits, a text
+    that sorts as its value: the length of its digits (without sign and leading zeros), then
+    the digits, both complemented for a negative one. See `ORDER`."""
+    whole = "regexp_full_match(lead_id, '[+-]?[0-9]+')"
+    cls = (
+        "CASE WHEN NOT k_w THEN 3 WHEN k_int IS NOT NULL THEN 1 "
+        "WHEN starts_with(lead_id, '-') THEN 0 ELSE 2 END"
+    )
+    digits = "ltrim(lead_id, '+-0')"
+    big = (
+        "CASE WHEN k_w AND k_int IS NULL THEN CASE WHEN starts_with(lead_id, '-') "
+        f"THEN lpad(CAST(999999999 - length({digits}) AS VARCHAR), 9, '0') "
+        f"|| translate({digits}, '0123456789', '9876543210') "
+        f"ELSE lpad(CAST(length({digits}) AS VARCHAR), 9, '0') || {digits} END END"
+    )
+    return (
+        f"(SELECT *, {cls} AS k_cls, {big} AS k_big "
+        f"FROM (SELECT *, {whole} AS k_w, "
+        f"CASE WHEN {whole} THEN TRY_CAST(lead_id AS BIGINT) END AS k_int FROM {relation}))"
+    )
+
+
+# `leadrules.engine.key_order` over the columns of `keyed`: integers first, by value (of any
+# length), then the others; ties by the text's code points (UTF-8 bytes compare in code point
+# order). Four plain keys: DuckDB sorts them several times faster than CASE expressions.
+ORDER = "k_cls, k_int, k_big, lead_id"
+KEYS = "k_cls, k_int, k_big, lead_id"
 
 
 def _csv_field(v: str) -> str:
@@ -91,7 +116,7 @@ def csv_line(groups: Sequence[str]) -> tuple[str, str]:
     parts = [_csv_field("lead_id")]
     parts += [_text(f"g{i}") for i in range(len(groups))]
     parts += [_text("score"), f"CASE WHEN tier IS NULL THEN '' ELSE {_csv_field('tier')} END"]
-    return head, " || ',' || ".join(parts)
+    return head, "concat(" + ", ',', ".join(parts) + ")"  # one concat: no text in between
 
 
 def jsonl_line(groups: Sequence[str]) -> str:
@@ -101,8 +126,8 @@ def jsonl_line(groups: Sequence[str]) -> str:
     values += [_text(f"g{i}") for i in range(len(groups))]
     tier = f"CASE WHEN tier IS NULL THEN 'null' ELSE {_json_string('tier')} END"
     values += [_text("score"), tier]
-    pairs = [f"{string(k + ': ')} || {v}" for k, v in zip(keys, values, strict=True)]
-    return "'{' || " + " || ', ' || ".join(pairs) + " || '}'"
+    pairs = [f"{string(k + ': ')}, {v}" for k, v in zip(keys, values, strict=True)]
+    return "concat('{', " + ", ', ', ".join(pairs) + ", '}')"
 
 
 def scored(scores_sql: str, n_groups: int) -> str:
@@ -120,27 +145,28 @@ def copy_scores(
     bom: bool = False,
 ) -> None:
     """Write the scores of `scores_sql` to `path` in key order: csv, jsonl or parquet."""
-    relation = scored(scores_sql, len(groups))
-    order = order_by("lead_id")
+    relation = keyed_table(con, scores_sql, len(groups))
     if fmt == "parquet":
         columns = ", ".join(
             ["lead_id", *(f"CAST(g{i} AS BIGINT) AS {ident(g)}" for i, g in enumerate(groups))]
             + ["CAST(score AS BIGINT) AS score", "tier"]
         )
         con.execute(
-            f"COPY (SELECT {columns} FROM {relation} ORDER BY {order}) "
+            f"COPY (SELECT {columns} FROM {relation} ORDER BY {ORDER}) "
             f"TO {string(path)} (FORMAT parquet)"
         )
         return
     if fmt == "csv":
         head, line = csv_line(groups)
         first = ("\ufeff" if bom else "") + head
+        # the header first: a row of its own, before every key (k_cls -1)
         select = (
-            f"SELECT line FROM (SELECT 0 AS part, {string(first)} AS line, NULL AS lead_id "
-            f"UNION ALL SELECT 1, {line}, lead_id FROM {relation}) ORDER BY part, {order}"
+            f"SELECT line FROM (SELECT {string(first)} AS line, -1 AS k_cls, NULL AS k_int, "
+            f"NULL AS k_big, NULL AS lead_id "
+            f"UNION ALL SELECT {line}, {KEYS} FROM {relation}) ORDER BY {ORDER}"
         )
     elif fmt == "jsonl":
-        select = f"SELECT {jsonl_line(groups)} AS line FROM {relation} ORDER BY {order}"
+        select = f"SELECT {jsonl_line(groups)} AS line FROM {relation} ORDER BY {ORDER}"
     else:
         raise ValueError(f"DuckDB does not write {fmt!r}")
     # one column, never quoted: the lines are written as they are (DuckDB ends each with \n)

@@ -26,7 +26,7 @@ integer_keys = st.builds(
     lambda sign, zeros, n: f"{sign}{'0' * zeros}{n}",
     st.sampled_from(["", "+", "-"]),
     st.integers(0, 2),
-    st.one_of(st.integers(0, 200), st.integers(0, 10**45)),
+    st.one_of(st.integers(0, 200), st.integers(0, 10**45), st.integers(2**63 - 3, 2**63 + 3)),
 )
 text_keys = st.text(
     alphabet=st.sampled_from(list('aZ09+- ,"\n\r\t\\\x00\x01\x0b\x1f\x7féא😀\u2028')), min_size=1
@@ -74,13 +74,13 @@ def test_duckdb_writes_the_bytes_python_renders_in_key_order(keys, data, tmp_pat
 def test_the_order_is_key_order():
     keys = ["b", "-1", "10", "+4", "2", " 3", "-0", "0", "00", "+0", "-10", "A1", "3 "]
     keys += [str(10**40), str(-(10**40)), "-" + "9" * 39, "١٢"]  # ١٢: Arabic-Indic digits
+    keys += [str(2**63 - 1), str(2**63), str(-(2**63)), str(-(2**63) - 1), "0" * 30 + "5"]
     rows = [(k, 0, 0, 0, None) for k in keys]
     con = duckdb.connect()
-    from leadrules.engine.duckout import order_by, scored
+    from leadrules.engine.duckout import ORDER, keyed, scored
 
-    got = con.execute(
-        f"SELECT lead_id FROM {scored(scores_table(con, rows), 2)} ORDER BY {order_by('lead_id')}"
-    ).fetchall()
+    relation = keyed(scored(scores_table(con, rows), 2))
+    got = con.execute(f"SELECT lead_id FROM {relation} ORDER BY {ORDER}").fetchall()
     assert [k for (k,) in got] == sorted(keys, key=key_order)
 
 
