@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_scale.py engine --shape 50000x20 --shape 100000x10:text \\
         --shape 1000000x10 --runs 3                    # `leadrules score` against the floor
     .venv/bin/python bench/bench_scale.py engine --shape 100000x10:text --baseline /tmp/old
+    .venv/bin/python bench/bench_scale.py steps --shape 1000000x10     # each statement, timed
     .venv/bin/python bench/bench_scale.py memory --shape 1000000x10    # peak RSS, 10M events
     .venv/bin/python bench/bench_scale.py big --shape 10000000x10 --memory-limit 2GB  # Parquet
 
@@ -142,6 +143,53 @@ def engine(shapes: list[str], runs: int, baseline: str | None) -> None:
         print(f"  load average: {os.getloadavg()}")
 
 
+def steps(shape: str, fmt: str) -> None:
+    """The engine's statements over a shape's files, timed one by one (CPU and wall)."""
+    import datetime as dt
+
+    import duckdb
+
+    import leadrules
+    from leadrules.engine import DataOptions
+    from leadrules.engine import duckdb as engine
+    from leadrules.engine.duckout import copy_scores
+
+    leads, per_lead, text_keys = parse_shape(shape)
+    lp, ep = generate(leads, per_lead, text_keys, DATA)
+
+    class Timed:
+        def __init__(self, con):
+            self.con = con
+
+        def execute(self, sql, *args):
+            cpu, wall = time.process_time(), time.perf_counter()
+            result = self.con.execute(sql, *args)
+            rows = result.fetchall() if sql.lstrip().upper().startswith(("SELECT", "DESC")) else []
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            print(f"  cpu {cpu:6.3f}s  wall {wall:6.3f}s  {' '.join(sql.split())[:60]}")
+            return _Rows(rows)
+
+    class _Rows:
+        def __init__(self, rows):
+            self.rows = rows
+
+        def fetchone(self):
+            return self.rows[0]
+
+        def fetchall(self):
+            return self.rows
+
+    model = leadrules.load(str(MODEL))
+    as_of = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET preserve_insertion_order = false")
+    print(f"shape {shape}; load average {os.getloadavg()}")
+    timed_con = Timed(con)
+    scores, _notes = engine._prepare(timed_con, model, str(lp), str(ep), as_of, DataOptions())
+    copy_scores(timed_con, scores, model.group_names, fmt, os.devnull)
+
+
 def peak(argv: list[str]) -> tuple[float, float]:
     """(peak RSS in MiB, wall seconds) of one process, by /usr/bin/time."""
     done = subprocess.run(
@@ -225,7 +273,8 @@ def big(shape: str, memory_limit: str, folder: Path, keep: bool, sample: int) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["engine", "memory", "big"])
+    parser.add_argument("what", choices=["engine", "steps", "memory", "big"])
+    parser.add_argument("--format", default="csv", help="steps: the output format")
     parser.add_argument("--shape", action="append", help="LEADSxEVENTS_PER_LEAD[:text]")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--baseline", metavar="DIR", help="engine: also time this checkout")
@@ -237,6 +286,8 @@ def main() -> None:
     shapes = args.shape or ["50000x20", "100000x10:text", "1000000x10"]
     if args.what == "engine":
         engine(shapes, args.runs, args.baseline)
+    elif args.what == "steps":
+        steps(shapes[0], args.format)
     elif args.what == "memory":
         memory(shapes, args.memory_limit)
     else:
