@@ -265,6 +265,7 @@ def write_scores(model, leads, events, as_of, engine, options, fmt, bom, output,
     import shutil
     import tempfile
 
+    from leadrules.commands.common import EXIT_USAGE
     from leadrules.data import DataError
     from leadrules.engine import write
 
@@ -276,6 +277,8 @@ def write_scores(model, leads, events, as_of, engine, options, fmt, bom, output,
                 write(model, leads, events, as_of, fmt, scores, engine, options, bom)
             except DataError as e:
                 fail(str(e))
+            except OSError as e:  # the temporary folder is full or unwritable
+                fail(f"cannot write the scores to {folder}: {e.strerror}", EXIT_USAGE)
         else:
             from leadrules.engine.output import write_file
 
