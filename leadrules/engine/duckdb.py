@@ -162,6 +162,7 @@ def _connection(options: DataOptions):
     try:
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET preserve_insertion_order = false")
+        con.execute("SET enable_progress_bar = false")  # DuckDB draws it on stdout (a terminal)
         con.execute(f"SET temp_directory = {string(temp)}")
         if options.memory_limit:
             con.execute(f"SET memory_limit = {string(options.memory_limit)}")
