@@ -129,6 +129,7 @@ def steps(n: int) -> None:
     import leadrules
     from leadrules.engine import DataOptions
     from leadrules.engine import duckdb as engine
+    from leadrules.engine.duckout import copy_scores
 
     leads, events = generate(n)
 
@@ -160,7 +161,9 @@ def steps(n: int) -> None:
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET preserve_insertion_order = false")
     print(f"events: {n}; the engine's statements:")
-    engine._run(Timed(con), model, str(leads), str(events), as_of, DataOptions(), lambda _n: None)
+    timed = Timed(con)
+    scores, _notes = engine._prepare(timed, model, str(leads), str(events), as_of, DataOptions())
+    copy_scores(timed, scores, model.group_names, "csv", os.devnull)
     print("the floor:")
     Timed(duckdb.connect()).execute(
         f"SELECT lead_id, event, count(*) FROM read_csv('{events}') GROUP BY lead_id, event"

@@ -6,13 +6,14 @@ import click
 
 from leadrules.commands.common import AS_OF_OPTION, parse_as_of, write_output
 from leadrules.commands.impact_common import model_loader, reported
-from leadrules.commands.scoring import ENGINE_OPTION, data_options
+from leadrules.commands.scoring import ENGINE_OPTION, data_options, engine_limits
 
 
 @click.command("diff")
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
 @data_options
+@engine_limits
 @ENGINE_OPTION
 @AS_OF_OPTION
 @click.option(

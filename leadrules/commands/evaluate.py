@@ -14,7 +14,7 @@ from leadrules.commands.common import (
     write_output,
 )
 from leadrules.commands.impact_common import model_loader, reported
-from leadrules.commands.scoring import ENGINE_OPTION, data_options
+from leadrules.commands.scoring import ENGINE_OPTION, data_options, engine_limits
 
 
 def finite(value: float | None) -> float | None:
@@ -29,6 +29,7 @@ def finite(value: float | None) -> float | None:
 @click.command("evaluate")
 @click.argument("file", metavar="FILE")
 @data_options
+@engine_limits
 @ENGINE_OPTION
 @click.option(
     "--outcomes",

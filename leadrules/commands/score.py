@@ -2,31 +2,47 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-from leadrules.commands.common import AS_OF_OPTION, load_or_exit, parse_as_of, write_output
+from leadrules.commands.common import (
+    AS_OF_OPTION,
+    EXIT_USAGE,
+    fail,
+    load_or_exit,
+    parse_as_of,
+    write_output,
+)
 from leadrules.commands.scoring import (
     ENGINE_OPTION,
     SPARK_MASTER_OPTION,
     data_options,
+    engine_limits,
     resolve_engine,
     run_engine,
+    write_scores,
 )
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
 
 
 @click.command("score")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @data_options
+@engine_limits
 @AS_OF_OPTION
 @ENGINE_OPTION
 @SPARK_MASTER_OPTION
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "jsonl", "table"]),
+    type=click.Choice(["csv", "jsonl", "table", "parquet"]),
     default="csv",
     show_default=True,
-    help="Output format.",
+    help="Output format (parquet: to a file, or to stdout when it is not a terminal).",
 )
 @click.option(
     "--bom",
@@ -57,20 +73,19 @@ def command(
 
     One row per lead, in key order: lead_id, one column per group, score, tier.
     """
-    from leadrules.engine.output import render
-
+    if fmt == "parquet" and output is None and stdout_is_terminal():
+        fail("--format parquet writes binary data: give -o PATH (or redirect stdout)", EXIT_USAGE)
     model = load_or_exit(file)
     when = parse_as_of(as_of)
+    engine = resolve_engine(engine)
+    if fmt != "table":  # the engine writes the file (DuckDB: without the rows through Python)
+        write_scores(
+            model, leads_path, events_path, when, engine, options, fmt, bom, output, spark_master
+        )
+        return
+    from leadrules.engine.output import render
+
     results = run_engine(
-        model,
-        leads_path,
-        events_path,
-        when,
-        resolve_engine(engine),
-        options,
-        spark_master=spark_master,
+        model, leads_path, events_path, when, engine, options, spark_master=spark_master
     )
-    text = render(results, model.group_names, fmt)
-    if bom and fmt == "csv":
-        text = "\ufeff" + text
-    write_output(text, output)
+    write_output(render(results, model.group_names, fmt), output)

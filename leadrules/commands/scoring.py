@@ -162,6 +162,49 @@ def data_options(f):
     return wrapper
 
 
+SIZE = r"(?i)\s*\d+(\.\d+)?\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)\s*"
+
+
+def _memory_limit(ctx, param, value: str | None) -> str | None:
+    import re
+
+    if value is not None and not re.fullmatch(SIZE, value):
+        raise click.BadParameter(f"`{value}` is not a size such as 500MB, 2GB or 4GiB")
+    return value
+
+
+def engine_limits(f):
+    """--memory-limit and --temp-directory, folded into the command's `options` (a DataOptions):
+    place it below `data_options`."""
+
+    @click.option(
+        "--memory-limit",
+        default=None,
+        metavar="SIZE",
+        callback=_memory_limit,
+        help="The DuckDB engine's memory limit (500MB, 2GB, 4GiB); beyond it DuckDB spills "
+        "to --temp-directory. Default: DuckDB's, 80% of the machine's memory.",
+    )
+    @click.option(
+        "--temp-directory",
+        default=None,
+        metavar="DIR",
+        type=click.Path(file_okay=False),
+        help="Where the DuckDB engine spills beyond its memory limit. Default: a fresh folder "
+        "in the system's temp folder, removed after the run.",
+    )
+    @functools.wraps(f)
+    def wrapper(*args, memory_limit, temp_directory, options, **kwargs):
+        import dataclasses
+
+        options = dataclasses.replace(
+            options, memory_limit=memory_limit, temp_directory=temp_directory
+        )
+        return f(*args, options=options, **kwargs)
+
+    return wrapper
+
+
 ENGINE_OPTION = click.option(
     "--engine",
     type=click.Choice(["duckdb", "python", "spark"]),
@@ -213,6 +256,67 @@ def progress_bar():
 
     show.done = done
     return show
+
+
+def write_scores(model, leads, events, as_of, engine, options, fmt, bom, output, spark_master):
+    """Score and write `fmt` (csv, jsonl or parquet) to `output` (a path, or stdout when None):
+    the engine writes a file in a temporary folder, copied to `output` once complete. Data
+    errors print `error: file:line: ...` and exit 1."""
+    import shutil
+    import tempfile
+
+    from leadrules.commands.common import EXIT_USAGE
+    from leadrules.data import DataError
+    from leadrules.engine import write
+
+    folder = tempfile.mkdtemp(prefix="leadrules-")
+    try:
+        scores = f"{folder}/scores.{fmt}"
+        if engine == "duckdb":
+            try:
+                write(model, leads, events, as_of, fmt, scores, engine, options, bom)
+            except DataError as e:
+                fail(str(e))
+            except OSError as e:  # the temporary folder is full or unwritable
+                fail(f"cannot write the scores to {folder}: {e.strerror}", EXIT_USAGE)
+        else:
+            from leadrules.engine.output import write_file
+
+            results = run_engine(
+                model, leads, events, as_of, engine, options, spark_master=spark_master
+            )
+            write_file(results, model.group_names, fmt, scores, bom)
+        copy_output(scores, output)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def copy_output(source: str, path: str | None) -> None:
+    """The file `source` copied to `path`, or to stdout when None; as `write_output`, a path that
+    cannot be written is a usage error (exit 2) and a closed pipe ends quietly."""
+    import shutil
+
+    from leadrules.commands.common import EXIT_USAGE, _silence_stdout
+
+    if path is None:
+        try:
+            sys.stdout.flush()
+            out = sys.stdout.buffer
+            with open(source, "rb") as f:
+                shutil.copyfileobj(f, out, 1 << 20)
+            out.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+            raise click.exceptions.Exit(0) from None
+        except OSError as e:
+            _silence_stdout()
+            fail(f"cannot write to standard output: {e.strerror}", EXIT_USAGE)
+        return
+    try:
+        with open(source, "rb") as f, open(path, "wb") as out:
+            shutil.copyfileobj(f, out, 1 << 20)
+    except OSError as e:
+        fail(f"cannot write {path}: {e.strerror}", EXIT_USAGE)
 
 
 def run_engine(

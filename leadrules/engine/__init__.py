@@ -58,6 +58,11 @@ class DataOptions:
     delimiter: str = ","  # CSV
     encoding: str | None = None  # CSV: None is UTF-8, or UTF-16 when the file starts with its BOM
     decimal_comma: bool = False  # numbers in text are written `12,5`
+    # what the DuckDB engine may use (the others ignore them): its memory limit (`2GB`, DuckDB
+    # spills to `temp_directory` beyond it) and the folder it spills to (None: a fresh one in
+    # the system's temp folder, removed after the run)
+    memory_limit: str | None = None
+    temp_directory: str | None = None
 
     @property
     def event_key(self) -> str:
@@ -104,4 +109,32 @@ def run(
         raise ValueError(f"unknown engine {engine!r}")
     extra = {"master": master} if engine == "spark" else {}
     results = run_files(model, leads_path, events_path, as_of, options, explain=explain, **extra)
-    return sorted(results, key=lambda r: key_order(r.lead_id))
+    if engine == "spark":  # the others give their results in key order
+        return sorted(results, key=lambda r: key_order(r.lead_id))
+    return results
+
+
+def write(
+    model,
+    leads_path: str,
+    events_path: str,
+    as_of: dt.datetime,
+    fmt: str,
+    path: str,
+    engine: str = "duckdb",
+    options: DataOptions | None = None,
+    bom: bool = False,
+    master: str | None = None,
+) -> None:
+    """Score every lead of `leads_path` and write the rows to the file `path` in `fmt` (csv,
+    jsonl, table or parquet; `bom`: a UTF-8 byte order mark before CSV). The DuckDB engine
+    writes them itself; the other engines' results are written by `output.write_file`."""
+    from leadrules.engine.output import write_file
+
+    if engine == "duckdb" and fmt != "table":
+        from leadrules.engine.duckdb import write_files
+
+        write_files(model, leads_path, events_path, as_of, fmt, path, options, bom)
+        return
+    results = run(model, leads_path, events_path, as_of, engine, options, master=master)
+    write_file(results, model.group_names, fmt, path, bom)

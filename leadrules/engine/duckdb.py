@@ -19,7 +19,9 @@ goes through the rules of docs/semantics.md first.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Collection
 from itertools import repeat
@@ -49,6 +51,7 @@ def run_files(
     report: Report | None = None,
     **_ignored,
 ) -> list[LeadResult]:
+    """Score every lead; results in key order (put in order by DuckDB)."""
     import duckdb
 
     options = options or DataOptions()
@@ -56,8 +59,59 @@ def run_files(
     if not explain:  # explanations are the interpreter's
         try:
             return run_duckdb(model, leads_path, events_path, as_of, options, report)
-        except (Problem, duckdb.Error, OverflowError):  # OverflowError: a window before year 1
-            pass
+        except (Problem, duckdb.Error, OverflowError) as e:  # Overflow: a window before year 1
+            _out_of_memory(e, options, report)
+    return _interpreter(model, leads_path, events_path, as_of, options, report, explain)
+
+
+def write_files(
+    model: m.Model,
+    leads_path: str,
+    events_path: str,
+    as_of: dt.datetime,
+    fmt: str,
+    path: str,
+    options: DataOptions | None = None,
+    bom: bool = False,
+    report: Report | None = None,
+) -> None:
+    """Score every lead and write the rows to `path` in `fmt` (csv, jsonl or parquet), in key
+    order: by DuckDB itself (`COPY`), or, when the data goes to the interpreter, by
+    `leadrules.engine.output`. The same bytes either way."""
+    import duckdb
+
+    from leadrules.engine.duckout import copy_scores
+
+    options = options or DataOptions()
+    report = report or _stderr
+    try:
+        with _connection(options) as con:
+            scores, notes = _prepare(con, model, leads_path, events_path, as_of, options)
+            copy_scores(con, scores, model.group_names, fmt, path, bom)
+        for note in notes:
+            report(note)
+        return
+    except (Problem, duckdb.Error, OverflowError) as e:
+        _out_of_memory(e, options, report)
+    from leadrules.engine.output import write_file
+
+    results = _interpreter(model, leads_path, events_path, as_of, options, report, False)
+    write_file(results, model.group_names, fmt, path, bom)
+
+
+def _out_of_memory(error: Exception, options: DataOptions, report: Report) -> None:
+    """Say so when DuckDB ran out of memory: the interpreter then scores, more slowly."""
+    import duckdb
+
+    if isinstance(error, duckdb.OutOfMemoryException):
+        limit = options.memory_limit or "its default"
+        report(
+            f"note: DuckDB ran out of memory (--memory-limit {limit}): the reference "
+            "interpreter scores the files instead, more slowly"
+        )
+
+
+def _interpreter(model, leads_path, events_path, as_of, options, report, explain):
     from leadrules.engine.python import run_files as python_run
 
     return python_run(
@@ -74,19 +128,54 @@ def run_duckdb(
     report: Report,
 ) -> list[LeadResult]:
     """DuckDB alone: raises `Problem` (or a duckdb.Error) where `run_files` hands over to the
-    interpreter."""
+    interpreter. Results in key order."""
+    from leadrules.engine.duckout import ORDER, keyed_table
+
+    with _connection(options) as con:
+        scores, notes = _prepare(con, model, leads_path, events_path, as_of, options)
+        relation = keyed_table(con, scores, len(model.groups))
+        names = ", ".join(
+            ["lead_id", *(f"g{i}" for i in range(len(model.groups))), "score", "tier"]
+        )
+        rows = con.execute(f"SELECT {names} FROM {relation} ORDER BY {ORDER}").fetchall()
+    for note in notes:
+        report(note)
+    return _results(rows, [g.name for g in model.groups])
+
+
+@contextlib.contextmanager
+def _connection(options: DataOptions):
+    """An in-memory DuckDB connection in UTC, with the memory limit of the options and a temp
+    directory for spilling (`options.temp_directory`, else a fresh one in the system's temp
+    folder, removed at the end; DuckDB creates it only when it spills)."""
+    import shutil
+    import tempfile
+    import uuid
+
     import duckdb
 
+    temp = options.temp_directory
+    own = None
+    if temp is None:
+        own = temp = os.path.join(tempfile.gettempdir(), f"leadrules-duckdb-{uuid.uuid4().hex}")
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET preserve_insertion_order = false")
-        return _run(con, model, leads_path, events_path, as_of, options, report)
+        con.execute("SET enable_progress_bar = false")  # DuckDB draws it on stdout (a terminal)
+        con.execute(f"SET temp_directory = {string(temp)}")
+        if options.memory_limit:
+            con.execute(f"SET memory_limit = {string(options.memory_limit)}")
+        yield con
     finally:
         con.close()
+        if own is not None:
+            shutil.rmtree(own, ignore_errors=True)
 
 
-def _run(con, model, leads_path, events_path, as_of, options, report) -> list[LeadResult]:
+def _prepare(con, model, leads_path, events_path, as_of, options) -> tuple[str, list[str]]:
+    """The typed tables, the validation pass and the points view: (the scores query, the notes
+    to report once it has run)."""
     from leadrules.data.events import check_nested_properties
     from leadrules.targets import Options
     from leadrules.targets.sql import queries
@@ -98,10 +187,7 @@ def _run(con, model, leads_path, events_path, as_of, options, report) -> list[Le
     notes = _events_view(con, model, events, as_of, options, leads_path)
     q = queries(model, Options(dialect="duckdb", as_of=as_of))
     con.execute("CREATE TEMP VIEW lead_score_points AS " + q.points)
-    rows = con.execute(q.scores).fetchall()
-    for note in notes:
-        report(note)
-    return _results(rows, [g.name for g in model.groups])
+    return q.scores, notes
 
 
 def _results(rows: list[tuple], names: list[str]) -> list[LeadResult]:
