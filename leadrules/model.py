@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Union
 
@@ -202,6 +203,32 @@ Expr = Union[
     Or,
     EventCount,
 ]
+
+
+def walk(expr: Expr, filters: bool = False) -> Iterator[Expr]:
+    """Every node of an expression, depth first, in source order.
+
+    With `filters`, the conditions of event filters (`EventSet.filter`, about the properties of
+    events) are walked too, after their `EventCount`; without, a walk stays with the lead.
+    """
+    yield expr
+    if isinstance(expr, (And, Or)):
+        for item in expr.items:
+            yield from walk(item, filters)
+    elif isinstance(expr, Cmp):
+        yield from walk(expr.left, filters)
+        yield from walk(expr.right, filters)
+    elif isinstance(expr, TextOp):
+        yield from walk(expr.operand, filters)
+        yield from walk(expr.value, filters)
+    elif isinstance(expr, (Not, InList, InRange, IsMissing)):
+        yield from walk(expr.operand, filters)
+    elif isinstance(expr, Func):
+        yield from walk(expr.arg, filters)
+    elif (
+        filters and isinstance(expr, EventCount) and expr.events and expr.events.filter is not None
+    ):
+        yield from walk(expr.events.filter, filters)
 
 
 # ---- scoring ---------------------------------------------------------------------

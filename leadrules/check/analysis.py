@@ -339,7 +339,7 @@ def unused_diagnostics(symbols, used: set[str], model: m.Model) -> list:
         isinstance(c, m.EventCount) and c.events is None
         for r in model.rules
         if r.cond is not None
-        for c in walk(r.cond)
+        for c in m.walk(r.cond, filters=True)
     )
     for sym in symbols.values():
         if sym.kind not in ("attribute", "event", "signal", "const"):
@@ -359,24 +359,3 @@ def unused_diagnostics(symbols, used: set[str], model: m.Model) -> list:
 
 def _kind_word(kind: str) -> str:
     return {"attribute": "lead attribute"}.get(kind, kind)
-
-
-def walk(e):
-    """Every node of a Model expression, depth first."""
-    yield e
-    if isinstance(e, (m.And, m.Or)):
-        for i in e.items:
-            yield from walk(i)
-    elif isinstance(e, m.Not):
-        yield from walk(e.operand)
-    elif isinstance(e, m.Cmp):
-        yield from walk(e.left)
-        yield from walk(e.right)
-    elif isinstance(e, (m.InList, m.InRange, m.TextOp, m.IsMissing)):
-        yield from walk(e.operand)
-        if isinstance(e, m.TextOp):
-            yield from walk(e.value)
-    elif isinstance(e, m.Func):
-        yield from walk(e.arg)
-    elif isinstance(e, m.EventCount) and e.events is not None and e.events.filter is not None:
-        yield from walk(e.events.filter)

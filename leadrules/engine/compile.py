@@ -14,7 +14,6 @@ tuple of the event's property values. One calling convention, so that the common
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import operator
 from collections.abc import Callable
@@ -239,15 +238,3 @@ class Compiler:
             return lambda x: x[i] == n
         op = CMP[e.op]
         return lambda x: op(x[i], n)
-
-
-def walk(expr):
-    """Every node of an expression, depth first, in source order (event filters excluded:
-    they are about events, not the lead)."""
-    yield expr
-    for name in ("operand", "left", "right", "arg", "value"):
-        child = getattr(expr, name, None)
-        if dataclasses.is_dataclass(child):
-            yield from walk(child)
-    for item in getattr(expr, "items", ()):
-        yield from walk(item)

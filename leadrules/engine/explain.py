@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from leadrules import model as m
 from leadrules.engine import text
-from leadrules.engine.compile import walk
 from leadrules.engine.plan import Plan, tier_matches
 
 FIRED, NOT_FIRED, UNKNOWN = "fired", "not fired", "unknown"
@@ -157,7 +156,7 @@ def _rule(plan: Plan, cr, state: list, contribution: int) -> RuleTrace:
     result = cr.cond(state)
     status = FIRED if result is True else UNKNOWN if result is None else NOT_FIRED
     traces = []
-    for node in walk(rule.cond):
+    for node in m.walk(rule.cond):
         if isinstance(node, m.EventCount):
             count = state[plan.counter_slots[(node.events, node.window)]]
             window = None if node.window is None else text.duration(node.window)
@@ -175,7 +174,7 @@ def _missing(plan: Plan, cond, state: list) -> tuple[str, ...]:
     value (`domain(email)` of an address without `@`)."""
     compile_ = plan.lead
     out: list[str] = []
-    for node in walk(cond):
+    for node in m.walk(cond):
         if isinstance(node, m.Attr) and compile_(node)(state) is None:
             name = node.name
         elif (

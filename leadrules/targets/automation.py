@@ -177,13 +177,7 @@ def _field(e: m.Attr | m.Prop, model: m.Model) -> str:
 
 
 def _mentions_events(expr: m.Expr | None) -> bool:
-    if isinstance(expr, m.EventCount):
-        return True
-    if isinstance(expr, (m.And, m.Or)):
-        return any(_mentions_events(x) for x in expr.items)
-    if isinstance(expr, m.Not):
-        return _mentions_events(expr.operand)
-    return False
+    return expr is not None and any(isinstance(e, m.EventCount) for e in m.walk(expr))
 
 
 def _trigger(events: m.EventSet, once: bool, model: m.Model) -> Trigger | str:
