@@ -1,6 +1,7 @@
 """The Model: the IR every backend consumes. Resolved, typed, imports merged, signals expanded.
 
-Nothing here refers back to the AST or the text (spans are kept only as `Loc` for messages).
+Nothing here refers back to the AST or the text (a node keeps the `Span` of its source only for
+messages).
 Every node is a frozen dataclass; `to_json` gives a stable, serializable form
 (`leadrules debug model FILE`).
 """
@@ -13,14 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from leadrules.source import Span
+
 TYPES = ("number", "text", "bool", "time")
-
-
-@dataclass(frozen=True)
-class Loc:
-    path: str
-    line: int
-    col: int
 
 
 def _loc():
@@ -35,7 +31,7 @@ class Attribute:
     name: str
     type: str
     column: str  # the source column (the name unless `from "..."`)
-    loc: Loc | None = _loc()
+    loc: Span | None = _loc()
     crm: str | None = None  # the CRM's internal property name (`crm "..."`), if declared
 
 
@@ -55,7 +51,7 @@ class EventType:
     name: str
     source: str  # the event's name in the data (the name unless `from "..."`)
     props: tuple[Property, ...]
-    loc: Loc | None = _loc()
+    loc: Span | None = _loc()
 
     def prop(self, name: str) -> Property | None:
         return next((p for p in self.props if p.name == name), None)
@@ -253,7 +249,7 @@ class Rule:
     events: EventSet | None = None
     window: int | None = None
     cap: int | None = None
-    loc: Loc | None = _loc()
+    loc: Span | None = _loc()
 
 
 @dataclass(frozen=True)
@@ -261,7 +257,7 @@ class Group:
     name: str
     cap: int | None
     rules: tuple[Rule, ...]
-    loc: Loc | None = _loc()
+    loc: Span | None = _loc()
 
 
 @dataclass(frozen=True)
@@ -274,7 +270,7 @@ class Tier:
     hi: int | float | None = None
     cond: Expr | None = None
     text: str = ""
-    loc: Loc | None = _loc()
+    loc: Span | None = _loc()
 
 
 @dataclass(frozen=True)
@@ -283,7 +279,7 @@ class Action:
     # notify: recipient (str, "owner" by default), message; task: title; set: property, value;
     # email: template; sms: text; webhook: url; delay: seconds
     args: tuple[Any, ...]  # typed per kind by the comment above (one class per kind: issue 10)
-    loc: Loc | None = _loc()
+    loc: Span | None = _loc()
 
 
 @dataclass(frozen=True)
@@ -291,7 +287,7 @@ class Automation:
     on: str  # enter | exit
     tier: str
     actions: tuple[Action, ...]
-    loc: Loc | None = _loc()
+    loc: Span | None = _loc()
 
 
 @dataclass(frozen=True)
@@ -307,7 +303,7 @@ class Expectation:
     target: str  # a group name, "score" or "tier"
     op: str  # == != < <= > >= or "is missing" / "is present"
     value: object  # a number, a tier name, or None
-    loc: Loc | None = _loc()
+    loc: Span | None = _loc()
 
 
 @dataclass(frozen=True)
@@ -317,7 +313,7 @@ class TestCase:
     lead: tuple[tuple[str, object], ...]
     events: tuple[TestEvent, ...]
     expects: tuple[Expectation, ...]
-    loc: Loc | None = _loc()
+    loc: Span | None = _loc()
 
 
 # The fixed as-of of a test block that does not name one (docs/language.md, "Tests").

@@ -6,15 +6,16 @@ import math
 
 from leadrules import diagnostics as dg
 from leadrules import model as m
-from leadrules.syntax.ast import Span
+from leadrules.source import Span
 
 INF = math.inf
 
 
-def _span(loc: m.Loc | None, path: str) -> Span:
+def _span(loc: Span | None, path: str) -> Span:
+    """A warning about a Model element points at the first character of its source."""
     if loc is None:
-        return Span(path, 1, 1, 1, 2)
-    return Span(loc.path, loc.line, loc.col, loc.line, loc.col + 1)
+        return Span.point(path, 1, 1)
+    return Span.point(loc.path, loc.line, loc.col)
 
 
 # ---- score bounds ---------------------------------------------------------------

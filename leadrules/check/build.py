@@ -25,9 +25,6 @@ MAX_COLUMN_NAME = 63  # PostgreSQL's limit on a name, in bytes (group names are 
 DEFAULT_GROUP = "default"
 
 
-loc = blocks.loc
-
-
 class Builder:
     def __init__(self, files: list[ast.File], diags: list[dg.Diagnostic]):
         self.cx = cx = CheckContext(files, diags)
@@ -145,7 +142,7 @@ class Builder:
                 )
             )
         columns[column] = s.span
-        self.attrs.append(m.Attribute(s.name.id, s.type, column, loc(s.span), crm=s.crm))
+        self.attrs.append(m.Attribute(s.name.id, s.type, column, s.span, crm=s.crm))
 
     def event_type(self, s: ast.EventDecl) -> None:
         """`event NAME(props) [from "source"]`: each property once, none named by a keyword."""
@@ -181,7 +178,7 @@ class Builder:
             s.name.id,
             s.source if s.source is not None else s.name.id,
             tuple(props),
-            loc(s.span),
+            s.span,
         )
 
     def event_sources(self) -> None:
@@ -381,7 +378,7 @@ class Builder:
                             events=events,
                             window=window,
                             cap=rcap,
-                            loc=loc(r.span),
+                            loc=r.span,
                         )
                     )
                 else:
@@ -394,12 +391,12 @@ class Builder:
                             points,
                             printer.rule_head(r),
                             cond=cond,
-                            loc=loc(r.span),
+                            loc=r.span,
                         )
                     )
             except Bad:
                 continue
-        return m.Group(name, cap, tuple(built), loc(span))
+        return m.Group(name, cap, tuple(built), span)
 
     def each_source(self, e) -> m.EventSet:
         inner = e.inner if isinstance(e, ast.Paren) else e
