@@ -12,11 +12,25 @@ import dataclasses
 import datetime as _dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, Literal, Union, get_args
 
 from leadrules.source import Span
 
-TYPES = ("number", "text", "bool", "time")
+#: the value types of the language
+ValueType = Literal["number", "text", "bool", "time"]
+TYPES: tuple[ValueType, ...] = get_args(ValueType)
+#: the comparison operators (`Cmp`, `EventCount`)
+CmpOp = Literal["==", "!=", "<", "<=", ">", ">="]
+#: the text operators (`TextOp`)
+TextOpName = Literal["contains", "starts_with", "ends_with"]
+#: the built-in functions (`Func`)
+FuncName = Literal["lower", "domain", "days_since"]
+#: the forms of a tier: a score range, or a condition
+TierKind = Literal["range", "when"]
+#: when an automation runs: a lead enters or leaves its tier
+AutomationOn = Literal["enter", "exit"]
+#: the operators of a test's `expect`
+ExpectOp = Literal["==", "!=", "<", "<=", ">", ">=", "is missing", "is present"]
 
 
 def _loc():
@@ -29,7 +43,7 @@ def _loc():
 @dataclass(frozen=True)
 class Attribute:
     name: str
-    type: str
+    type: ValueType
     column: str  # the source column (the name unless `from "..."`)
     loc: Span | None = _loc()
     crm: str | None = None  # the CRM's internal property name (`crm "..."`), if declared
@@ -38,7 +52,7 @@ class Attribute:
 @dataclass(frozen=True)
 class Property:
     name: str
-    type: str
+    type: ValueType
     column: str = ""  # the source column (the name unless `from "..."`); set by the checker
 
     def __post_init__(self):
@@ -67,7 +81,7 @@ class Attr:
     """A lead attribute."""
 
     name: str
-    type: str
+    type: ValueType
 
 
 @dataclass(frozen=True)
@@ -75,7 +89,7 @@ class Prop:
     """A property of the event being filtered (only inside `EventSet.filter`)."""
 
     name: str
-    type: str
+    type: ValueType
 
 
 @dataclass(frozen=True)
@@ -83,14 +97,14 @@ class Const:
     """A literal. `time` values are timezone-aware datetimes in UTC."""
 
     value: object
-    type: str
+    type: ValueType
 
 
 @dataclass(frozen=True)
 class Func:
-    name: str  # lower | domain | days_since
+    name: FuncName
     arg: Expr
-    type: str
+    type: ValueType
 
 
 @dataclass(frozen=True)
@@ -98,19 +112,19 @@ class GroupScore:
     """A group's score (only in `tier ... when`)."""
 
     name: str
-    type: str = "number"
+    type: Literal["number"] = "number"
 
 
 @dataclass(frozen=True)
 class TotalScore:
     """The total score (only in `tier ... when`)."""
 
-    type: str = "number"
+    type: Literal["number"] = "number"
 
 
 @dataclass(frozen=True)
 class Cmp:
-    op: str  # == != < <= > >=
+    op: CmpOp
     left: Expr
     right: Expr
 
@@ -119,7 +133,7 @@ class Cmp:
 class InList:
     operand: Expr
     values: tuple[object, ...]
-    type: str  # the type of the values
+    type: ValueType  # the type of the values
 
 
 @dataclass(frozen=True)
@@ -131,7 +145,7 @@ class InRange:
 
 @dataclass(frozen=True)
 class TextOp:
-    op: str  # contains | starts_with | ends_with
+    op: TextOpName
     operand: Expr
     value: Expr
 
@@ -177,7 +191,7 @@ class EventCount:
     """
 
     events: EventSet | None
-    op: str
+    op: CmpOp
     n: int
     window: int | None
 
@@ -265,7 +279,7 @@ class Tier:
     """kind "range": lo <= score <= hi (None is unbounded); kind "when": `cond` is true."""
 
     name: str
-    kind: str
+    kind: TierKind
     lo: int | float | None = None
     hi: int | float | None = None
     cond: Expr | None = None
@@ -284,7 +298,7 @@ class Action:
 
 @dataclass(frozen=True)
 class Automation:
-    on: str  # enter | exit
+    on: AutomationOn
     tier: str
     actions: tuple[Action, ...]
     loc: Span | None = _loc()
@@ -301,7 +315,7 @@ class TestEvent:
 @dataclass(frozen=True)
 class Expectation:
     target: str  # a group name, "score" or "tier"
-    op: str  # == != < <= > >= or "is missing" / "is present"
+    op: ExpectOp
     value: object  # a number, a tier name, or None
     loc: Span | None = _loc()
 

@@ -264,7 +264,7 @@ class ValueResolver:
                     e.arg.span,
                     help="`lower` and `domain` take text; `days_since` takes a time",
                 )
-            out = "number" if e.func == "days_since" else "text"
+            out: m.ValueType = "number" if e.func == "days_since" else "text"
             return m.Func(e.func, arg, out), out
         if isinstance(e, (ast.ListLit, ast.Range)):
             self.error(
