@@ -12,7 +12,7 @@ import dataclasses
 import datetime as _dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union, get_args
+from typing import Any, ClassVar, Literal, Union, get_args
 
 from leadrules.source import Span
 
@@ -245,25 +245,47 @@ def walk(expr: Expr, filters: bool = False) -> Iterator[Expr]:
 
 
 @dataclass(frozen=True)
-class Rule:
-    """A scoring rule.
+class WhenRule:
+    """`points` once when `cond` is true.
 
-    kind "when": `points` once when `cond` is true.
-    kind "each": `points` per event of `events` within `window`, bounded by `cap` in absolute value.
     `id` is stable and unique (`group/index`, 1-based within the group); `text` is the rule's
-    canonical source text, for explanations and the per-rule SQL view.
+    canonical source text, for explanations and the per-rule SQL view. The fields of the other
+    form read as None, so that code over both forms can ask for them.
     """
 
     id: str
     group: str
-    kind: str
     points: int
     text: str
-    cond: Expr | None = None
-    events: EventSet | None = None
+    cond: Expr
+    loc: Span | None = _loc()
+
+    kind: ClassVar[Literal["when"]] = "when"
+    events: ClassVar[None] = None
+    window: ClassVar[None] = None
+    cap: ClassVar[None] = None
+
+
+@dataclass(frozen=True)
+class EachRule:
+    """`points` per event of `events` within `window` (seconds; None: all events at or before
+    as-of), bounded by `cap` in absolute value. `id` and `text` as for `WhenRule`."""
+
+    id: str
+    group: str
+    points: int
+    text: str
+    events: EventSet
     window: int | None = None
     cap: int | None = None
     loc: Span | None = _loc()
+
+    kind: ClassVar[Literal["each"]] = "each"
+    cond: ClassVar[None] = None
+
+
+#: a scoring rule, in one of its two forms (`kind` says which)
+Rule = Union[WhenRule, EachRule]
 
 
 @dataclass(frozen=True)

@@ -334,7 +334,7 @@ class Builder:
         return v
 
     def group(self, name: str, cap, rules, span) -> m.Group:
-        built = []
+        built: list[m.Rule] = []
         heads: dict[str, Span] = {}
         for i, r in enumerate(rules, 1):
             rid = f"{name}/{i}"
@@ -369,10 +369,9 @@ class Builder:
                     window = self.res.duration(r.window) if r.window else None
                     rcap = self.positive_int(r.cap, "LR0302", "a rule's cap") if r.cap else None
                     built.append(
-                        m.Rule(
+                        m.EachRule(
                             rid,
                             name,
-                            "each",
                             points,
                             printer.rule_head(r),
                             events=events,
@@ -384,10 +383,9 @@ class Builder:
                 else:
                     cond = self.res.cond(r.cond, Ctx("rule"))
                     built.append(
-                        m.Rule(
+                        m.WhenRule(
                             rid,
                             name,
-                            "when",
                             points,
                             printer.rule_head(r),
                             cond=cond,
