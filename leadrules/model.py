@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Union, get_args
 
@@ -309,13 +309,103 @@ class Tier:
     loc: Span | None = _loc()
 
 
+class _Args:
+    """`args`: an action's values in the order the language writes them (for payloads)."""
+
+    @property
+    def args(self) -> tuple[Any, ...]:
+        names = [f.name for f in dataclasses.fields(self) if f.name != "loc"]  # type: ignore[arg-type]
+        return tuple(getattr(self, name) for name in names)
+
+
 @dataclass(frozen=True)
-class Action:
-    kind: str  # notify | task | set | email | sms | webhook | delay
-    # notify: recipient (str, "owner" by default), message; task: title; set: property, value;
-    # email: template; sms: text; webhook: url; delay: seconds
-    args: tuple[Any, ...]  # typed per kind by the comment above (one class per kind: issue 10)
+class NotifyAction(_Args):
+    """`notify [RECIPIENT] "message"`: the recipient is "owner" unless one is named."""
+
+    recipient: str
+    message: str
     loc: Span | None = _loc()
+    kind: ClassVar[Literal["notify"]] = "notify"
+
+
+@dataclass(frozen=True)
+class TaskAction(_Args):
+    """`task "title"`."""
+
+    title: str
+    loc: Span | None = _loc()
+    kind: ClassVar[Literal["task"]] = "task"
+
+
+@dataclass(frozen=True)
+class SetAction(_Args):
+    """`set ATTRIBUTE = value`: a lead attribute (by its name in the rules) and a literal."""
+
+    property: str
+    value: str | int | float | bool
+    loc: Span | None = _loc()
+    kind: ClassVar[Literal["set"]] = "set"
+
+
+@dataclass(frozen=True)
+class EmailAction(_Args):
+    """`email "template"`."""
+
+    template: str
+    loc: Span | None = _loc()
+    kind: ClassVar[Literal["email"]] = "email"
+
+
+@dataclass(frozen=True)
+class SmsAction(_Args):
+    """`sms "text"`."""
+
+    text: str
+    loc: Span | None = _loc()
+    kind: ClassVar[Literal["sms"]] = "sms"
+
+
+@dataclass(frozen=True)
+class WebhookAction(_Args):
+    """`webhook "https://..."`."""
+
+    url: str
+    loc: Span | None = _loc()
+    kind: ClassVar[Literal["webhook"]] = "webhook"
+
+
+@dataclass(frozen=True)
+class DelayAction(_Args):
+    """`delay DURATION`: the actions after it run `seconds` later."""
+
+    seconds: int
+    loc: Span | None = _loc()
+    kind: ClassVar[Literal["delay"]] = "delay"
+
+
+#: one action of an automation; `kind` names it, `args` gives its values in source order
+Action = Union[
+    NotifyAction, TaskAction, SetAction, EmailAction, SmsAction, WebhookAction, DelayAction
+]
+ActionKind = Literal["notify", "task", "set", "email", "sms", "webhook", "delay"]
+ACTIONS: dict[str, type[Action]] = {
+    a.kind: a
+    for a in (
+        NotifyAction,
+        TaskAction,
+        SetAction,
+        EmailAction,
+        SmsAction,
+        WebhookAction,
+        DelayAction,
+    )
+}
+
+
+def action(kind: str, args: tuple[Any, ...], loc: Span | None = None) -> Action:
+    """The action of `kind` with its values in source order."""
+    make: Callable[..., Action] = ACTIONS[kind]
+    return make(*args, loc=loc)
 
 
 @dataclass(frozen=True)

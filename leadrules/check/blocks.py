@@ -83,7 +83,7 @@ def action(cx: CheckContext, a: ast.Action) -> m.Action:
                 help='write the full URL: `webhook "https://..."`',
             )
         )
-    return m.Action(a.kind, tuple(args), a.span)
+    return m.action(a.kind, tuple(args), a.span)
 
 
 # the actions whose text the target fills in: `{first_name}` is the lead's attribute `first_name`
