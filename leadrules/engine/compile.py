@@ -19,6 +19,7 @@ import operator
 from collections.abc import Callable
 
 from leadrules import model as m
+from leadrules.functions import FUNCTIONS
 
 Fn = Callable[[object], object]
 
@@ -30,24 +31,6 @@ CMP = {
     ">": operator.gt,
     ">=": operator.ge,
 }
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-_DAY = dt.timedelta(days=1)
-
-
-def ascii_lower(text: str) -> str:
-    """`lower()`: folds A-Z only, so that every engine agrees."""
-    return text.translate(_ASCII_LOWER)
-
-
-def email_domain(text: str) -> str | None:
-    """`domain()`: the part after the last `@`, folded like `lower()`; missing without `@`."""
-    head, at, tail = text.rpartition("@")
-    return ascii_lower(tail) if at else None
-
-
-def days_since(value: dt.datetime, as_of: dt.datetime) -> int:
-    """Whole days from `value` to as-of, rounded down (negative for a value after as-of)."""
-    return (as_of - value) // _DAY
 
 
 class Compiler:
@@ -107,16 +90,12 @@ class Compiler:
 
     def _func(self, e: m.Func) -> Fn:
         arg = self(e.arg)
-        if e.name == "lower":
-            fn = ascii_lower
-        elif e.name == "domain":
-            fn = email_domain
-        elif e.name == "days_since":
+        fn = FUNCTIONS[e.name]
+        apply = fn.apply
+        if fn.reads_as_of:
             as_of = self.as_of
-            return lambda x: None if (v := arg(x)) is None else days_since(v, as_of)
-        else:  # pragma: no cover
-            raise TypeError(f"unknown function {e.name}")
-        return lambda x: None if (v := arg(x)) is None else fn(v)
+            return lambda x: None if (v := arg(x)) is None else apply(v, as_of)
+        return lambda x: None if (v := arg(x)) is None else apply(v)
 
     # ---- conditions
     def _cmp(self, e: m.Cmp) -> Fn:

@@ -9,6 +9,7 @@ from lsprotocol import types as t
 
 from leadrules import diagnostics as dg
 from leadrules.check.build import KEYWORDS, RESERVED
+from leadrules.functions import FUNCTIONS
 from leadrules.lsp import convert
 from leadrules.lsp.index import Index
 from leadrules.lsp.state import Analysis
@@ -268,7 +269,7 @@ def _type_hint(a: Analysis, span: Span) -> str:
             return parent.target.items[0].type
         return "number" if isinstance(parent.target, ast.Range) else "text"
     if isinstance(parent, ast.Call):
-        return "time" if parent.func == "days_since" else "text"
+        return FUNCTIONS[parent.func].arg
     if isinstance(parent, ast.Assign):
         return parent.value.type
     if isinstance(parent, (ast.Rule, ast.Not, ast.And, ast.Or, ast.Paren)):

@@ -48,7 +48,9 @@ def test_the_second_run_compiles_nothing_and_builds_the_same_classes(tmp_path):
     second = probe(tmp_path)
     assert second["new"] == 0 and second["cached"] == first["new"]
     assert first["doc"] == second["doc"]
-    assert first["doc"].startswith("Attribute(name: str, type: ValueType, column: str, loc: Span | None")
+    assert first["doc"].startswith(
+        "Attribute(name: str, type: ValueType, column: str, loc: Span | None"
+    )
     assert first["eq"] and second["eq"]
     assert second["interegular"] == []  # Lark's parser came from its cache: never validated
 

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from leadrules import model as m
+from leadrules.functions import FUNCTIONS
 
 CMP = {"==": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
@@ -66,14 +67,10 @@ class Renderer:
         if isinstance(e, m.TotalScore):
             return self.scope.total
         if isinstance(e, m.Func):
+            fn = FUNCTIONS[e.name]
+            macro = getattr(self.sql, fn.macro)
             arg = self.value(e.arg)
-            if e.name == "lower":
-                return self.sql.lower_ascii(arg)
-            if e.name == "domain":
-                return f"({self.sql.domain(arg)})"
-            if e.name == "days_since":
-                return self.sql.days_since(arg, self.as_of)
-            raise ValueError(f"unknown function {e.name}")
+            return macro(arg, self.as_of) if fn.reads_as_of else macro(arg)
         raise TypeError(f"not a value: {type(e).__name__}")
 
     # -- conditions
