@@ -12,13 +12,11 @@ from leadrules.check.exprs import Bad, Ctx, Symbol
 from leadrules.check.words import kind_with_article
 from leadrules.syntax import ast, printer
 from leadrules.syntax.ast import Span
+from leadrules.syntax.parser import grammar_words
 
-KEYWORDS = frozenset(
-    """model import lead event signal const where clamp tier when on enter exit test cap each
-    within times no no_activity not and or in is missing present true false from contains
-    starts_with ends_with lower domain days_since number text bool time as_of expect ago at
-    """.split()
-)
+# the words of the grammar, but those that start an action line (`email`, `task`, `set`: the
+# grammar expects them only there) and `crm`: they stay free as names (`lead email: text`)
+KEYWORDS = grammar_words() - grammar_words("action") - {"crm"}
 # names the outputs use for themselves
 RESERVED = frozenset({"score", "tier", "lead_id"})
 MAX_COLUMN_NAME = 63  # PostgreSQL's limit on a name, in bytes (group names are ASCII)
