@@ -249,7 +249,9 @@ def _events_view(
 
 
 def _count_if(cond: str) -> str:
-    return f"count(*) FILTER (WHERE {cond})"  # several times faster than count_if in DuckDB
+    from leadrules.targets.sql.dialect import dialect
+
+    return dialect("duckdb").count_if(cond)  # the dialect's: COUNT(*) FILTER (WHERE ...)
 
 
 def _stderr(message: str) -> None:
