@@ -6,6 +6,7 @@ import math
 
 from leadrules import diagnostics as dg
 from leadrules import model as m
+from leadrules.check.words import KIND_WORDS
 from leadrules.source import Span
 
 INF = math.inf
@@ -359,4 +360,4 @@ def unused_diagnostics(symbols, used: set[str], model: m.Model) -> list:
 
 
 def _kind_word(kind: str) -> str:
-    return {"attribute": "lead attribute"}.get(kind, kind)
+    return KIND_WORDS.get(kind, kind)
