@@ -17,11 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable
+from typing import Any
 
 from leadrules import model as m
 from leadrules.functions import FUNCTIONS
 
-Fn = Callable[[object], object]
+Fn = Callable[[Any], Any]  # reads slots of one flat sequence; returns a value, or None
 
 CMP = {
     "==": operator.eq,

@@ -65,6 +65,7 @@ class Renderer:
         if isinstance(e, m.GroupScore):
             return self.scope.groups[e.name]
         if isinstance(e, m.TotalScore):
+            assert self.scope.total is not None, "the total outside a tier condition"
             return self.scope.total
         if isinstance(e, m.Func):
             fn = FUNCTIONS[e.name]
