@@ -103,7 +103,7 @@ class Compiler:
         op = CMP[e.op]
         i = self.slot(e.left)
         if isinstance(e.right, m.Const) and i is not None:  # the common shape: one closure
-            c = e.right.value
+            c: Any = e.right.value
             return lambda x: None if (a := x[i]) is None else op(a, c)
         left = self(e.left)
         if isinstance(e.right, m.Const):

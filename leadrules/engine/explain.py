@@ -160,9 +160,9 @@ def _rule(plan: Plan, cr, state: list, contribution: int) -> RuleTrace:
         if isinstance(node, m.EventCount):
             count = state[plan.counter_slots[(node.events, node.window)]]
             window = None if node.window is None else text.duration(node.window)
-            trace = CountTrace(text.event_set(node.events), window, count)
-            if trace not in traces:
-                traces.append(trace)
+            found = CountTrace(text.event_set(node.events), window, count)
+            if found not in traces:
+                traces.append(found)
     missing = _missing(plan, rule.cond, state) if result is None else ()
     return RuleTrace(
         rule.id, rule.text, status, rule.points, contribution, None, missing, tuple(traces)
