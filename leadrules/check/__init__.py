@@ -28,13 +28,14 @@ class Result:
         return self.model is not None and not self.errors
 
 
-def check(path: str | Path, text: str | bytes | None = None, *, parse=None) -> Result:
+def check(path: str | Path, text: str | bytes | None = None, *, parse=None, read=None) -> Result:
     """Parse and check a file (and its imports). Never raises for bad input: see `diagnostics`.
 
     `text` overrides the file's content (the path is then only its name in messages); `parse`
-    replaces the parser (`parse_text`'s signature; the language server passes a cached one).
+    replaces the parser (`parse_text`'s signature; the language server passes a cached one);
+    `read(path) -> bytes` replaces reading files from disk (`REV:PATH` reads a git revision).
     """
-    loaded = load_files(path, text, parse)
+    loaded = load_files(path, text, parse, read)
     diags = list(loaded.diagnostics)
     model = None
     if loaded.files and not any(d.is_error for d in diags):
