@@ -125,7 +125,7 @@ def _leads_view(con, model: m.Model, src: Source, options: DataOptions) -> None:
     from leadrules.data.leads import declaration
 
     key = src.require(options.lead_key, "the lead key", " (choose another with --lead-key)")
-    cols = {}
+    cols: dict[str, tuple[str, str]] = {}
     for a in model.attributes:
         cols.setdefault(a.column, (src.require(a.column, declaration(a)), a.type))
     key_value, key_bad = src.cell(key, "text")
