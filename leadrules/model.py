@@ -1,6 +1,7 @@
 """The Model: the IR every backend consumes. Resolved, typed, imports merged, signals expanded.
 
-Nothing here refers back to the AST or the text (spans are kept only as `Loc` for messages).
+Nothing here refers back to the AST or the text (a node keeps the `Span` of its source only for
+messages).
 Every node is a frozen dataclass; `to_json` gives a stable, serializable form
 (`leadrules debug model FILE`).
 """
@@ -9,17 +10,27 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, ClassVar, Literal, Union, get_args
 
-TYPES = ("number", "text", "bool", "time")
+from leadrules.source import Span
 
-
-@dataclass(frozen=True)
-class Loc:
-    path: str
-    line: int
-    col: int
+#: the value types of the language
+ValueType = Literal["number", "text", "bool", "time"]
+TYPES: tuple[ValueType, ...] = get_args(ValueType)
+#: the comparison operators (`Cmp`, `EventCount`)
+CmpOp = Literal["==", "!=", "<", "<=", ">", ">="]
+#: the text operators (`TextOp`)
+TextOpName = Literal["contains", "starts_with", "ends_with"]
+#: the built-in functions (`Func`)
+FuncName = Literal["lower", "domain", "days_since"]
+#: the forms of a tier: a score range, or a condition
+TierKind = Literal["range", "when"]
+#: when an automation runs: a lead enters or leaves its tier
+AutomationOn = Literal["enter", "exit"]
+#: the operators of a test's `expect`
+ExpectOp = Literal["==", "!=", "<", "<=", ">", ">=", "is missing", "is present"]
 
 
 def _loc():
@@ -32,16 +43,16 @@ def _loc():
 @dataclass(frozen=True)
 class Attribute:
     name: str
-    type: str
+    type: ValueType
     column: str  # the source column (the name unless `from "..."`)
-    loc: Loc | None = _loc()
+    loc: Span | None = _loc()
     crm: str | None = None  # the CRM's internal property name (`crm "..."`), if declared
 
 
 @dataclass(frozen=True)
 class Property:
     name: str
-    type: str
+    type: ValueType
     column: str = ""  # the source column (the name unless `from "..."`); set by the checker
 
     def __post_init__(self):
@@ -54,7 +65,7 @@ class EventType:
     name: str
     source: str  # the event's name in the data (the name unless `from "..."`)
     props: tuple[Property, ...]
-    loc: Loc | None = _loc()
+    loc: Span | None = _loc()
 
     def prop(self, name: str) -> Property | None:
         return next((p for p in self.props if p.name == name), None)
@@ -70,7 +81,7 @@ class Attr:
     """A lead attribute."""
 
     name: str
-    type: str
+    type: ValueType
 
 
 @dataclass(frozen=True)
@@ -78,7 +89,7 @@ class Prop:
     """A property of the event being filtered (only inside `EventSet.filter`)."""
 
     name: str
-    type: str
+    type: ValueType
 
 
 @dataclass(frozen=True)
@@ -86,14 +97,14 @@ class Const:
     """A literal. `time` values are timezone-aware datetimes in UTC."""
 
     value: object
-    type: str
+    type: ValueType
 
 
 @dataclass(frozen=True)
 class Func:
-    name: str  # lower | domain | days_since
+    name: FuncName
     arg: Expr
-    type: str
+    type: ValueType
 
 
 @dataclass(frozen=True)
@@ -101,19 +112,19 @@ class GroupScore:
     """A group's score (only in `tier ... when`)."""
 
     name: str
-    type: str = "number"
+    type: Literal["number"] = "number"
 
 
 @dataclass(frozen=True)
 class TotalScore:
     """The total score (only in `tier ... when`)."""
 
-    type: str = "number"
+    type: Literal["number"] = "number"
 
 
 @dataclass(frozen=True)
 class Cmp:
-    op: str  # == != < <= > >=
+    op: CmpOp
     left: Expr
     right: Expr
 
@@ -122,7 +133,7 @@ class Cmp:
 class InList:
     operand: Expr
     values: tuple[object, ...]
-    type: str  # the type of the values
+    type: ValueType  # the type of the values
 
 
 @dataclass(frozen=True)
@@ -134,7 +145,7 @@ class InRange:
 
 @dataclass(frozen=True)
 class TextOp:
-    op: str  # contains | starts_with | ends_with
+    op: TextOpName
     operand: Expr
     value: Expr
 
@@ -180,7 +191,7 @@ class EventCount:
     """
 
     events: EventSet | None
-    op: str
+    op: CmpOp
     n: int
     window: int | None
 
@@ -204,29 +215,77 @@ Expr = Union[
 ]
 
 
+def walk(expr: Expr, filters: bool = False) -> Iterator[Expr]:
+    """Every node of an expression, depth first, in source order.
+
+    With `filters`, the conditions of event filters (`EventSet.filter`, about the properties of
+    events) are walked too, after their `EventCount`; without, a walk stays with the lead.
+    """
+    yield expr
+    if isinstance(expr, (And, Or)):
+        for item in expr.items:
+            yield from walk(item, filters)
+    elif isinstance(expr, Cmp):
+        yield from walk(expr.left, filters)
+        yield from walk(expr.right, filters)
+    elif isinstance(expr, TextOp):
+        yield from walk(expr.operand, filters)
+        yield from walk(expr.value, filters)
+    elif isinstance(expr, (Not, InList, InRange, IsMissing)):
+        yield from walk(expr.operand, filters)
+    elif isinstance(expr, Func):
+        yield from walk(expr.arg, filters)
+    elif (
+        filters and isinstance(expr, EventCount) and expr.events and expr.events.filter is not None
+    ):
+        yield from walk(expr.events.filter, filters)
+
+
 # ---- scoring ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Rule:
-    """A scoring rule.
+class WhenRule:
+    """`points` once when `cond` is true.
 
-    kind "when": `points` once when `cond` is true.
-    kind "each": `points` per event of `events` within `window`, bounded by `cap` in absolute value.
     `id` is stable and unique (`group/index`, 1-based within the group); `text` is the rule's
-    canonical source text, for explanations and the per-rule SQL view.
+    canonical source text, for explanations and the per-rule SQL view. The fields of the other
+    form read as None, so that code over both forms can ask for them.
     """
 
     id: str
     group: str
-    kind: str
     points: int
     text: str
-    cond: Expr | None = None
-    events: EventSet | None = None
+    cond: Expr
+    loc: Span | None = _loc()
+
+    kind: ClassVar[Literal["when"]] = "when"
+    events: ClassVar[None] = None
+    window: ClassVar[None] = None
+    cap: ClassVar[None] = None
+
+
+@dataclass(frozen=True)
+class EachRule:
+    """`points` per event of `events` within `window` (seconds; None: all events at or before
+    as-of), bounded by `cap` in absolute value. `id` and `text` as for `WhenRule`."""
+
+    id: str
+    group: str
+    points: int
+    text: str
+    events: EventSet
     window: int | None = None
     cap: int | None = None
-    loc: Loc | None = _loc()
+    loc: Span | None = _loc()
+
+    kind: ClassVar[Literal["each"]] = "each"
+    cond: ClassVar[None] = None
+
+
+#: a scoring rule, in one of its two forms (`kind` says which)
+Rule = Union[WhenRule, EachRule]
 
 
 @dataclass(frozen=True)
@@ -234,7 +293,7 @@ class Group:
     name: str
     cap: int | None
     rules: tuple[Rule, ...]
-    loc: Loc | None = _loc()
+    loc: Span | None = _loc()
 
 
 @dataclass(frozen=True)
@@ -242,29 +301,119 @@ class Tier:
     """kind "range": lo <= score <= hi (None is unbounded); kind "when": `cond` is true."""
 
     name: str
-    kind: str
+    kind: TierKind
     lo: int | float | None = None
     hi: int | float | None = None
     cond: Expr | None = None
     text: str = ""
-    loc: Loc | None = _loc()
+    loc: Span | None = _loc()
+
+
+class _Args:
+    """`args`: an action's values in the order the language writes them (for payloads)."""
+
+    @property
+    def args(self) -> tuple[Any, ...]:
+        names = [f.name for f in dataclasses.fields(self) if f.name != "loc"]  # type: ignore[arg-type]
+        return tuple(getattr(self, name) for name in names)
 
 
 @dataclass(frozen=True)
-class Action:
-    kind: str  # notify | task | set | email | sms | webhook | delay
-    # notify: recipient (str, "owner" by default), message; task: title; set: property, value;
-    # email: template; sms: text; webhook: url; delay: seconds
-    args: tuple[Any, ...]  # typed per kind by the comment above (one class per kind: issue 10)
-    loc: Loc | None = _loc()
+class NotifyAction(_Args):
+    """`notify [RECIPIENT] "message"`: the recipient is "owner" unless one is named."""
+
+    recipient: str
+    message: str
+    loc: Span | None = _loc()
+    kind: ClassVar[Literal["notify"]] = "notify"
+
+
+@dataclass(frozen=True)
+class TaskAction(_Args):
+    """`task "title"`."""
+
+    title: str
+    loc: Span | None = _loc()
+    kind: ClassVar[Literal["task"]] = "task"
+
+
+@dataclass(frozen=True)
+class SetAction(_Args):
+    """`set ATTRIBUTE = value`: a lead attribute (by its name in the rules) and a literal."""
+
+    property: str
+    value: str | int | float | bool
+    loc: Span | None = _loc()
+    kind: ClassVar[Literal["set"]] = "set"
+
+
+@dataclass(frozen=True)
+class EmailAction(_Args):
+    """`email "template"`."""
+
+    template: str
+    loc: Span | None = _loc()
+    kind: ClassVar[Literal["email"]] = "email"
+
+
+@dataclass(frozen=True)
+class SmsAction(_Args):
+    """`sms "text"`."""
+
+    text: str
+    loc: Span | None = _loc()
+    kind: ClassVar[Literal["sms"]] = "sms"
+
+
+@dataclass(frozen=True)
+class WebhookAction(_Args):
+    """`webhook "https://..."`."""
+
+    url: str
+    loc: Span | None = _loc()
+    kind: ClassVar[Literal["webhook"]] = "webhook"
+
+
+@dataclass(frozen=True)
+class DelayAction(_Args):
+    """`delay DURATION`: the actions after it run `seconds` later."""
+
+    seconds: int
+    loc: Span | None = _loc()
+    kind: ClassVar[Literal["delay"]] = "delay"
+
+
+#: one action of an automation; `kind` names it, `args` gives its values in source order
+Action = Union[
+    NotifyAction, TaskAction, SetAction, EmailAction, SmsAction, WebhookAction, DelayAction
+]
+ActionKind = Literal["notify", "task", "set", "email", "sms", "webhook", "delay"]
+ACTIONS: dict[str, type[Action]] = {
+    a.kind: a
+    for a in (
+        NotifyAction,
+        TaskAction,
+        SetAction,
+        EmailAction,
+        SmsAction,
+        WebhookAction,
+        DelayAction,
+    )
+}
+
+
+def action(kind: str, args: tuple[Any, ...], loc: Span | None = None) -> Action:
+    """The action of `kind` with its values in source order."""
+    make: Callable[..., Action] = ACTIONS[kind]
+    return make(*args, loc=loc)
 
 
 @dataclass(frozen=True)
 class Automation:
-    on: str  # enter | exit
+    on: AutomationOn
     tier: str
     actions: tuple[Action, ...]
-    loc: Loc | None = _loc()
+    loc: Span | None = _loc()
 
 
 @dataclass(frozen=True)
@@ -278,9 +427,9 @@ class TestEvent:
 @dataclass(frozen=True)
 class Expectation:
     target: str  # a group name, "score" or "tier"
-    op: str  # == != < <= > >= or "is missing" / "is present"
+    op: ExpectOp
     value: object  # a number, a tier name, or None
-    loc: Loc | None = _loc()
+    loc: Span | None = _loc()
 
 
 @dataclass(frozen=True)
@@ -290,7 +439,7 @@ class TestCase:
     lead: tuple[tuple[str, object], ...]
     events: tuple[TestEvent, ...]
     expects: tuple[Expectation, ...]
-    loc: Loc | None = _loc()
+    loc: Span | None = _loc()
 
 
 # The fixed as-of of a test block that does not name one (docs/language.md, "Tests").

@@ -28,14 +28,17 @@ class Result:
         return self.model is not None and not self.errors
 
 
-def check(path: str | Path, text: str | bytes | None = None, *, parse=None, memo=None) -> Result:
+def check(
+    path: str | Path, text: str | bytes | None = None, *, parse=None, memo=None, read=None
+) -> Result:
     """Parse and check a file (and its imports). Never raises for bad input: see `diagnostics`.
 
     `text` overrides the file's content (the path is then only its name in messages); `parse`
     replaces the parser (`parse_text`'s signature; the language server passes a cached one);
     `memo` (a `check.memo.GroupMemo`, the language server's) keeps groups between checks.
+    `read(path) -> bytes` replaces reading files from disk (`REV:PATH` reads a git revision).
     """
-    loaded = load_files(path, text, parse)
+    loaded = load_files(path, text, parse, read)
     diags = list(loaded.diagnostics)
     model = None
     if loaded.files and not any(d.is_error for d in diags):

@@ -6,15 +6,17 @@ import math
 
 from leadrules import diagnostics as dg
 from leadrules import model as m
-from leadrules.syntax.ast import Span
+from leadrules.check.words import KIND_WORDS
+from leadrules.source import Span
 
 INF = math.inf
 
 
-def _span(loc: m.Loc | None, path: str) -> Span:
+def _span(loc: Span | None, path: str) -> Span:
+    """A warning about a Model element points at the first character of its source."""
     if loc is None:
-        return Span(path, 1, 1, 1, 2)
-    return Span(loc.path, loc.line, loc.col, loc.line, loc.col + 1)
+        return Span.point(path, 1, 1)
+    return Span.point(loc.path, loc.line, loc.col)
 
 
 # ---- score bounds ---------------------------------------------------------------
@@ -339,7 +341,7 @@ def unused_diagnostics(symbols, used: set[str], model: m.Model) -> list:
         isinstance(c, m.EventCount) and c.events is None
         for r in model.rules
         if r.cond is not None
-        for c in walk(r.cond)
+        for c in m.walk(r.cond, filters=True)
     )
     for sym in symbols.values():
         if sym.kind not in ("attribute", "event", "signal", "const"):
@@ -358,25 +360,4 @@ def unused_diagnostics(symbols, used: set[str], model: m.Model) -> list:
 
 
 def _kind_word(kind: str) -> str:
-    return {"attribute": "lead attribute"}.get(kind, kind)
-
-
-def walk(e):
-    """Every node of a Model expression, depth first."""
-    yield e
-    if isinstance(e, (m.And, m.Or)):
-        for i in e.items:
-            yield from walk(i)
-    elif isinstance(e, m.Not):
-        yield from walk(e.operand)
-    elif isinstance(e, m.Cmp):
-        yield from walk(e.left)
-        yield from walk(e.right)
-    elif isinstance(e, (m.InList, m.InRange, m.TextOp, m.IsMissing)):
-        yield from walk(e.operand)
-        if isinstance(e, m.TextOp):
-            yield from walk(e.value)
-    elif isinstance(e, m.Func):
-        yield from walk(e.arg)
-    elif isinstance(e, m.EventCount) and e.events is not None and e.events.filter is not None:
-        yield from walk(e.events.filter)
+    return KIND_WORDS.get(kind, kind)

@@ -21,10 +21,6 @@ if TYPE_CHECKING:
     from leadrules.check.context import CheckContext
 
 
-def loc(span: Span | None) -> m.Loc | None:
-    return None if span is None else m.Loc(span.path, span.line, span.col)
-
-
 def automations(cx: CheckContext, tiers) -> tuple[m.Automation, ...]:
     names = {t.name for t in tiers}
     out = []
@@ -46,7 +42,7 @@ def automations(cx: CheckContext, tiers) -> tuple[m.Automation, ...]:
                 )
             continue
         actions = [action(cx, a) for a in s.actions]
-        out.append(m.Automation(s.kind, s.tier.id, tuple(actions), loc(s.span)))
+        out.append(m.Automation(s.kind, s.tier.id, tuple(actions), s.span))
     return tuple(out)
 
 
@@ -87,7 +83,7 @@ def action(cx: CheckContext, a: ast.Action) -> m.Action:
                 help='write the full URL: `webhook "https://..."`',
             )
         )
-    return m.Action(a.kind, tuple(args), loc(a.span))
+    return m.action(a.kind, tuple(args), a.span)
 
 
 # the actions whose text the target fills in: `{first_name}` is the lead's attribute `first_name`
@@ -244,9 +240,7 @@ def test(cx: CheckContext, s: ast.TestBlock, groups, tiers) -> m.TestCase | None
         return None
     if not ok:
         return None
-    return m.TestCase(
-        s.name, as_of, tuple(lead.items()), tuple(events), tuple(expects), loc(s.span)
-    )
+    return m.TestCase(s.name, as_of, tuple(lead.items()), tuple(events), tuple(expects), s.span)
 
 
 def _test_as_of(cx: CheckContext, stmt: ast.TestAsOf) -> dt.datetime | None:
@@ -301,7 +295,7 @@ def _expectation(cx: CheckContext, stmt: ast.Expect, groups, tiers) -> m.Expecta
     value = stmt.value
     if target == "tier":
         if stmt.op in ("is missing", "is present"):
-            return m.Expectation("tier", stmt.op, None, loc(stmt.span))
+            return m.Expectation("tier", stmt.op, None, stmt.span)
         if stmt.op not in ("==", "!=") or not isinstance(value, ast.Name):
             _test_error(cx, "expect a tier with `tier == NAME` or `tier is missing`", stmt.span)
             return None
@@ -316,7 +310,7 @@ def _expectation(cx: CheckContext, stmt: ast.Expect, groups, tiers) -> m.Expecta
                 code="LR0104",
             )
             return None
-        return m.Expectation("tier", stmt.op, value.id, loc(stmt.span))
+        return m.Expectation("tier", stmt.op, value.id, stmt.span)
     if not (isinstance(value, ast.Literal) and value.type == "number"):
         _test_error(
             cx,
@@ -325,7 +319,7 @@ def _expectation(cx: CheckContext, stmt: ast.Expect, groups, tiers) -> m.Expecta
             help=f"for example `expect {target} >= 60`",
         )
         return None
-    return m.Expectation(target, stmt.op, value.value, loc(stmt.span))
+    return m.Expectation(target, stmt.op, value.value, stmt.span)
 
 
 def _test_event(cx: CheckContext, ev: ast.TestEvent, as_of: dt.datetime) -> m.TestEvent | None:

@@ -12,20 +12,15 @@ from leadrules.check.exprs import Bad, Ctx, Symbol
 from leadrules.check.words import kind_with_article
 from leadrules.syntax import ast, printer
 from leadrules.syntax.ast import Span
+from leadrules.syntax.parser import grammar_words
 
-KEYWORDS = frozenset(
-    """model import lead event signal const where clamp tier when on enter exit test cap each
-    within times no no_activity not and or in is missing present true false from contains
-    starts_with ends_with lower domain days_since number text bool time as_of expect ago at
-    """.split()
-)
+# the words of the grammar, but those that start an action line (`email`, `task`, `set`: the
+# grammar expects them only there) and `crm`: they stay free as names (`lead email: text`)
+KEYWORDS = grammar_words() - grammar_words("action") - {"crm"}
 # names the outputs use for themselves
 RESERVED = frozenset({"score", "tier", "lead_id"})
 MAX_COLUMN_NAME = 63  # PostgreSQL's limit on a name, in bytes (group names are ASCII)
 DEFAULT_GROUP = "default"
-
-
-loc = blocks.loc
 
 
 class Builder:
@@ -147,7 +142,7 @@ class Builder:
                 )
             )
         columns[column] = s.span
-        self.attrs.append(m.Attribute(s.name.id, s.type, column, loc(s.span), crm=s.crm))
+        self.attrs.append(m.Attribute(s.name.id, s.type, column, s.span, crm=s.crm))
 
     def event_type(self, s: ast.EventDecl) -> None:
         """`event NAME(props) [from "source"]`: each property once, none named by a keyword."""
@@ -183,7 +178,7 @@ class Builder:
             s.name.id,
             s.source if s.source is not None else s.name.id,
             tuple(props),
-            loc(s.span),
+            s.span,
         )
 
     def event_sources(self) -> None:
@@ -362,7 +357,7 @@ class Builder:
         return group
 
     def _group(self, name: str, cap, rules, span) -> m.Group:
-        built = []
+        built: list[m.Rule] = []
         heads: dict[str, Span] = {}
         for i, r in enumerate(rules, 1):
             rid = f"{name}/{i}"
@@ -397,34 +392,32 @@ class Builder:
                     window = self.res.duration(r.window) if r.window else None
                     rcap = self.positive_int(r.cap, "LR0302", "a rule's cap") if r.cap else None
                     built.append(
-                        m.Rule(
+                        m.EachRule(
                             rid,
                             name,
-                            "each",
                             points,
                             head,
                             events=events,
                             window=window,
                             cap=rcap,
-                            loc=loc(r.span),
+                            loc=r.span,
                         )
                     )
                 else:
                     cond = self.res.cond(r.cond, Ctx("rule"))
                     built.append(
-                        m.Rule(
+                        m.WhenRule(
                             rid,
                             name,
-                            "when",
                             points,
                             head,
                             cond=cond,
-                            loc=loc(r.span),
+                            loc=r.span,
                         )
                     )
             except Bad:
                 continue
-        return m.Group(name, cap, tuple(built), loc(span))
+        return m.Group(name, cap, tuple(built), span)
 
     def each_source(self, e) -> m.EventSet:
         inner = e.inner if isinstance(e, ast.Paren) else e

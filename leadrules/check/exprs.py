@@ -17,10 +17,30 @@ from typing import Any, NoReturn
 from leadrules import diagnostics as dg
 from leadrules import model as m
 from leadrules.check.words import kind_with_article, with_article
+from leadrules.functions import FUNCTIONS
 from leadrules.syntax import ast
 from leadrules.syntax.ast import Span
 
 _EVENT_HELP = "`each`, `within`, `times` and `no ... within` take an event or a signal"
+
+
+def _function_args_help() -> str:
+    """`lower` and `domain` take text; `days_since` takes a time: from the functions' table."""
+    by_type: dict[str, list[str]] = {}
+    for f in FUNCTIONS.values():
+        by_type.setdefault(f.arg, []).append(f"`{f.name}`")
+    parts = []
+    for typ, names in by_type.items():
+        who = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        parts.append(f"{who} take{'s' if len(names) == 1 else ''} {_type_word(typ)}")
+    return "; ".join(parts)
+
+
+def _type_word(typ: str) -> str:
+    return "text" if typ == "text" else with_article(typ)
+
+
+FUNCTION_ARGS_HELP = _function_args_help()
 
 
 class Bad(Exception):
@@ -256,16 +276,15 @@ class ValueResolver:
             return self.name_value(e, ctx)
         if isinstance(e, ast.Call):
             arg, typ = self.value(e.arg, ctx)
-            want = "time" if e.func == "days_since" else "text"
-            if typ != want:
+            fn = FUNCTIONS[e.func]
+            if typ != fn.arg:
                 self.error(
                     "LR0206",
-                    f"`{e.func}` takes a {want} value, not {with_article(typ)}",
+                    f"`{e.func}` takes a {fn.arg} value, not {with_article(typ)}",
                     e.arg.span,
-                    help="`lower` and `domain` take text; `days_since` takes a time",
+                    help=FUNCTION_ARGS_HELP,
                 )
-            out = "number" if e.func == "days_since" else "text"
-            return m.Func(e.func, arg, out), out
+            return m.Func(e.func, arg, fn.result), fn.result
         if isinstance(e, (ast.ListLit, ast.Range)):
             self.error(
                 "LR0201",

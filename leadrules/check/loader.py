@@ -28,12 +28,24 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def load_files(path: str | Path, text: str | bytes | None = None, parse=None) -> Loaded:
-    """`parse(text, display_path)` replaces `parse_text` (the language server's cached parse)."""
+def load_files(path: str | Path, text: str | bytes | None = None, parse=None, read=None) -> Loaded:
+    """`parse(text, display_path)` replaces `parse_text` (the language server's cached parse);
+    `read(path) -> bytes` replaces reading a file from disk (raising `OSError` when it cannot:
+    `REV:PATH` reads the files of a git revision)."""
     out = Loaded()
     seen: dict[Path, str] = {}
     root = Path(path)
-    _load(root, text, out, seen, stack=[], via=None, display=str(path), parse=parse or parse_text)
+    _load(
+        root,
+        text,
+        out,
+        seen,
+        stack=[],
+        via=None,
+        display=str(path),
+        parse=parse or parse_text,
+        read=read or Path.read_bytes,
+    )
     return out
 
 
@@ -46,6 +58,7 @@ def _load(
     via: ast.Import | None,
     display: str | None = None,
     parse=parse_text,
+    read=Path.read_bytes,
 ):
     key = path.resolve()
     shown = display or _display(path)
@@ -68,7 +81,7 @@ def _load(
         return
     if text is None:
         try:
-            data = path.read_bytes()
+            data = read(path)
         except OSError as e:
             if via is None:
                 raise
@@ -99,6 +112,6 @@ def _load(
     stack.append(key)
     for stmt in tree.statements:
         if isinstance(stmt, ast.Import):
-            _load(path.parent / stmt.path, None, out, seen, stack, stmt, parse=parse)
+            _load(path.parent / stmt.path, None, out, seen, stack, stmt, parse=parse, read=read)
     stack.pop()
     out.files.append(tree)

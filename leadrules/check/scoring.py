@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from leadrules import diagnostics as dg
 from leadrules import model as m
-from leadrules.check.blocks import loc
 from leadrules.check.exprs import Bad, Ctx
 from leadrules.check.words import kind_with_article
 from leadrules.syntax import ast, printer
@@ -69,9 +68,7 @@ def tiers(cx: CheckContext) -> tuple[m.Tier, ...]:
                 cond = cx.res.cond(s.cond, Ctx("tier"))
             except Bad:
                 continue
-            out.append(
-                m.Tier(s.name.id, "when", cond=cond, text=printer.expr(s.cond), loc=loc(s.span))
-            )
+            out.append(m.Tier(s.name.id, "when", cond=cond, text=printer.expr(s.cond), loc=s.span))
             continue
         try:
             if s.range is not None:
@@ -115,7 +112,7 @@ def tiers(cx: CheckContext) -> tuple[m.Tier, ...]:
                 )
                 continue
             text = f"{op} {printer.literal(given)}"
-        out.append(m.Tier(s.name.id, "range", lo=lo, hi=hi, text=text, loc=loc(s.span)))
+        out.append(m.Tier(s.name.id, "range", lo=lo, hi=hi, text=text, loc=s.span))
     return tuple(out)
 
 

@@ -31,17 +31,18 @@ def print_diagnostics(result, fmt: str = "text", stream=None) -> None:
         stream.write(dg.render_text(diags, result.sources, color=stream.isatty()))
 
 
-def load_or_exit(path: str):
-    """Check a rules file; print its diagnostics on stderr; exit 1 on errors; return the Model."""
-    return check_or_exit(path).model
+def load_or_exit(path: str, read=None):
+    """Check a rules file; print its diagnostics on stderr; exit 1 on errors; return the Model.
+    `read(path) -> bytes` replaces reading files from disk (see `leadrules.check.check`)."""
+    return check_or_exit(path, read).model
 
 
-def check_or_exit(path: str):
+def check_or_exit(path: str, read=None):
     """`load_or_exit`, returning the whole check Result (the Model and the sources it read)."""
     from leadrules.check import check
 
     try:
-        result = check(path)
+        result = check(path, read=read)
     except OSError as e:
         raise click.exceptions.Exit(_usage(f"cannot read {path}: {e.strerror}")) from None
     errors = [d for d in result.diagnostics if d.is_error]

@@ -11,8 +11,7 @@ import click
 from leadrules import diagnostics as dg
 from leadrules.commands.common import EXIT_INPUT, check_or_exit, parse_as_of, write_output
 from leadrules.targets import TARGETS, Options
-
-DIALECTS = ("duckdb", "sqlite", "postgres", "bigquery", "snowflake", "spark", "trino")
+from leadrules.targets.sql.dialect import DIALECTS
 
 
 @click.command("compile")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import io
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,30 +14,25 @@ from leadrules.commands.common import EXIT_INPUT, EXIT_USAGE, fail, load_or_exit
 
 @contextlib.contextmanager
 def model_loader() -> Iterator:
-    """Yields `load(arg) -> Model`; files read from git live in a temp dir for the duration."""
-    from leadrules.impact.gitrev import GitError, materialize, parse_spec
+    """Yields `load(arg) -> Model`; a `REV:PATH` argument is read (with its imports) from git."""
+    from leadrules.impact.gitrev import GitError, parse_spec, reader
 
-    with tempfile.TemporaryDirectory(prefix="leadrules-rev-") as tmp:
-        count = 0
+    def load(arg: str):
+        spec = parse_spec(arg)
+        if spec is None:
+            if not Path(arg).is_file():
+                fail(
+                    f"{arg}: no such file (for a file at a git revision write REV:PATH)",
+                    EXIT_USAGE,
+                )
+            return load_or_exit(arg)
+        try:
+            path, read = reader(spec)
+        except GitError as e:
+            fail(str(e), EXIT_USAGE)
+        return load_or_exit(str(path), read)
 
-        def load(arg: str):
-            nonlocal count
-            spec = parse_spec(arg)
-            if spec is None:
-                if not Path(arg).is_file():
-                    fail(
-                        f"{arg}: no such file (for a file at a git revision write REV:PATH)",
-                        EXIT_USAGE,
-                    )
-                return load_or_exit(arg)
-            count += 1
-            try:
-                path = materialize(spec, Path(tmp) / str(count))
-            except GitError as e:
-                fail(str(e), EXIT_USAGE)
-            return load_or_exit(str(path))
-
-        yield load
+    yield load
 
 
 def engine_errors() -> tuple[type[BaseException], ...]:

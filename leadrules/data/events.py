@@ -94,7 +94,7 @@ class EventReader:
     def position(self) -> int:
         return self.table.position()
 
-    def __iter__(self) -> Iterator[tuple[str, int, object, tuple]]:
+    def __iter__(self) -> Iterator[tuple]:  # (lead id, event index, time, props[, event id])
         return self._rows()
 
     def _column(self, column: str, needed_by: str, option: str = "") -> int:

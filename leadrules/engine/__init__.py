@@ -7,7 +7,12 @@ Both return the same `LeadResult`s for the same data and as-of; the equivalence 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from leadrules.engine.explain import Explanation
 
 ENGINES = ("duckdb", "python", "spark")
 
@@ -18,7 +23,7 @@ class LeadResult:
     groups: tuple[tuple[str, int], ...]  # (group name, group score after its cap), model order
     score: int  # the total after clamp
     tier: str | None
-    explanation: object | None = field(default=None, compare=False)
+    explanation: Explanation | None = field(default=None, compare=False)
 
     def group(self, name: str) -> int:
         return dict(self.groups)[name]
@@ -99,6 +104,7 @@ def run(
 ) -> list[LeadResult]:
     """Score every lead of `leads_path`; results in key order. Raises `DataError` on bad rows."""
     options = options or DataOptions()
+    run_files: Callable[..., list[LeadResult]]  # one of the engines' (same parameters)
     if engine == "python":
         from leadrules.engine.python import run_files
     elif engine == "duckdb":

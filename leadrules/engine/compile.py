@@ -14,14 +14,15 @@ tuple of the event's property values. One calling convention, so that the common
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import operator
 from collections.abc import Callable
+from typing import Any
 
 from leadrules import model as m
+from leadrules.functions import FUNCTIONS
 
-Fn = Callable[[object], object]
+Fn = Callable[[Any], Any]  # reads slots of one flat sequence; returns a value, or None
 
 CMP = {
     "==": operator.eq,
@@ -31,24 +32,6 @@ CMP = {
     ">": operator.gt,
     ">=": operator.ge,
 }
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-_DAY = dt.timedelta(days=1)
-
-
-def ascii_lower(text: str) -> str:
-    """`lower()`: folds A-Z only, so that every engine agrees."""
-    return text.translate(_ASCII_LOWER)
-
-
-def email_domain(text: str) -> str | None:
-    """`domain()`: the part after the last `@`, folded like `lower()`; missing without `@`."""
-    head, at, tail = text.rpartition("@")
-    return ascii_lower(tail) if at else None
-
-
-def days_since(value: dt.datetime, as_of: dt.datetime) -> int:
-    """Whole days from `value` to as-of, rounded down (negative for a value after as-of)."""
-    return (as_of - value) // _DAY
 
 
 class Compiler:
@@ -108,23 +91,19 @@ class Compiler:
 
     def _func(self, e: m.Func) -> Fn:
         arg = self(e.arg)
-        if e.name == "lower":
-            fn = ascii_lower
-        elif e.name == "domain":
-            fn = email_domain
-        elif e.name == "days_since":
+        fn = FUNCTIONS[e.name]
+        apply = fn.apply
+        if fn.reads_as_of:
             as_of = self.as_of
-            return lambda x: None if (v := arg(x)) is None else days_since(v, as_of)
-        else:  # pragma: no cover
-            raise TypeError(f"unknown function {e.name}")
-        return lambda x: None if (v := arg(x)) is None else fn(v)
+            return lambda x: None if (v := arg(x)) is None else apply(v, as_of)
+        return lambda x: None if (v := arg(x)) is None else apply(v)
 
     # ---- conditions
     def _cmp(self, e: m.Cmp) -> Fn:
         op = CMP[e.op]
         i = self.slot(e.left)
         if isinstance(e.right, m.Const) and i is not None:  # the common shape: one closure
-            c = e.right.value
+            c: Any = e.right.value
             return lambda x: None if (a := x[i]) is None else op(a, c)
         left = self(e.left)
         if isinstance(e.right, m.Const):
@@ -239,15 +218,3 @@ class Compiler:
             return lambda x: x[i] == n
         op = CMP[e.op]
         return lambda x: op(x[i], n)
-
-
-def walk(expr):
-    """Every node of an expression, depth first, in source order (event filters excluded:
-    they are about events, not the lead)."""
-    yield expr
-    for name in ("operand", "left", "right", "arg", "value"):
-        child = getattr(expr, name, None)
-        if dataclasses.is_dataclass(child):
-            yield from walk(child)
-    for item in getattr(expr, "items", ()):
-        yield from walk(item)

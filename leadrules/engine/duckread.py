@@ -349,11 +349,19 @@ def json_object(kind: str, v: str) -> tuple[str, str]:
 
 
 def ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    """A quoted name, as the DuckDB dialect of the SQL target quotes it."""
+    return _duckdb().ident(name)
 
 
 def string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+    """A string literal, as the DuckDB dialect of the SQL target writes it."""
+    return _duckdb().string(value)
+
+
+def _duckdb():
+    from leadrules.targets.sql.dialect import dialect
+
+    return dialect("duckdb")
 
 
 def json_key(name: str) -> str:

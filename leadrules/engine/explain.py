@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from leadrules import model as m
 from leadrules.engine import text
-from leadrules.engine.compile import walk
 from leadrules.engine.plan import Plan, tier_matches
 
 FIRED, NOT_FIRED, UNKNOWN = "fired", "not fired", "unknown"
@@ -157,13 +156,13 @@ def _rule(plan: Plan, cr, state: list, contribution: int) -> RuleTrace:
     result = cr.cond(state)
     status = FIRED if result is True else UNKNOWN if result is None else NOT_FIRED
     traces = []
-    for node in walk(rule.cond):
+    for node in m.walk(rule.cond):
         if isinstance(node, m.EventCount):
             count = state[plan.counter_slots[(node.events, node.window)]]
             window = None if node.window is None else text.duration(node.window)
-            trace = CountTrace(text.event_set(node.events), window, count)
-            if trace not in traces:
-                traces.append(trace)
+            found = CountTrace(text.event_set(node.events), window, count)
+            if found not in traces:
+                traces.append(found)
     missing = _missing(plan, rule.cond, state) if result is None else ()
     return RuleTrace(
         rule.id, rule.text, status, rule.points, contribution, None, missing, tuple(traces)
@@ -175,7 +174,7 @@ def _missing(plan: Plan, cond, state: list) -> tuple[str, ...]:
     value (`domain(email)` of an address without `@`)."""
     compile_ = plan.lead
     out: list[str] = []
-    for node in walk(cond):
+    for node in m.walk(cond):
         if isinstance(node, m.Attr) and compile_(node)(state) is None:
             name = node.name
         elif (

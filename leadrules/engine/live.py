@@ -25,7 +25,6 @@ import threading
 from dataclasses import dataclass
 
 from leadrules import model as m
-from leadrules.engine.compile import walk
 from leadrules.engine.plan import Plan
 
 UTC = dt.timezone.utc
@@ -159,8 +158,9 @@ def _earliest(a, b):
 def _uses_days_since(model: m.Model) -> bool:
     exprs = [r.cond for r in model.rules if r.cond is not None]
     exprs += [t.cond for t in model.tiers if t.cond is not None]
-    sets = [r.events for r in model.rules if r.events is not None]
-    for expr in list(exprs):
-        sets += [e.events for e in walk(expr) if isinstance(e, m.EventCount) and e.events]
-    exprs += [s.filter for s in sets if s.filter is not None]
-    return any(isinstance(e, m.Func) and e.name == "days_since" for x in exprs for e in walk(x))
+    exprs += [r.events.filter for r in model.rules if r.events and r.events.filter is not None]
+    return any(
+        isinstance(e, m.Func) and e.name == "days_since"
+        for x in exprs
+        for e in m.walk(x, filters=True)
+    )

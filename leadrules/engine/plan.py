@@ -53,7 +53,7 @@ class CompiledGroup:
     @classmethod
     def of(cls, group: m.Group, slot: int, rules: tuple[CompiledRule, ...]) -> CompiledGroup:
         when = tuple((r.cond, r.rule.points) for r in rules if r.cond is not None)
-        each = tuple((r.counter, r.rule.points, r.rule.cap) for r in rules if r.cond is None)
+        each = tuple((r.counter, r.rule.points, r.rule.cap) for r in rules if r.counter is not None)
         return cls(group, slot, rules, when, each)
 
 
@@ -150,6 +150,7 @@ class Plan:
                 if cr.cond is not None:
                     row.append(cr.rule.points if cr.cond(state) is True else 0)
                 else:
+                    assert cr.counter is not None  # an each rule counts
                     row.append(each_contribution(cr.rule, state[cr.counter]))
             out.append(row)
         return out

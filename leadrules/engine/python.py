@@ -202,7 +202,10 @@ def score(
     if as_of is None:
         as_of = dt.datetime.now(dt.timezone.utc)
     elif isinstance(as_of, str):
-        as_of = to_time(as_of)
+        parsed = to_time(as_of)
+        if parsed is None:
+            raise ValueError(f"as_of: not a time: {as_of!r}")
+        as_of = parsed
     scorer = Scorer(model, as_of)
     scorer.add_leads(_typed_leads(model, leads))
     ignored: Counter = Counter()
@@ -229,7 +232,7 @@ def _typed_leads(model: m.Model, leads: Iterable[Mapping]) -> dict[str, tuple]:
 
 
 def _typed_events(model: m.Model, events: Iterable[Mapping], ignored: Counter):
-    index = {e.source: i for i, e in enumerate(model.events)}
+    index: dict[object, int] = {e.source: i for i, e in enumerate(model.events)}
     index.update({e.name: i for i, e in enumerate(model.events)})
     for line, event in enumerate(events, 1):
         lead_id = _convert("<events>", line, "lead_id", to_text, event.get("lead_id"))

@@ -319,7 +319,7 @@ def _leads_view(spark, model: m.Model, src: Source, options: DataOptions, name: 
     from leadrules.data.leads import declaration
 
     key = src.require(options.lead_key, "the lead key", " (choose another with --lead-key)")
-    cols = {}
+    cols: dict[str, tuple[str, str]] = {}
     for a in model.attributes:
         cols.setdefault(a.column, (src.require(a.column, declaration(a)), a.type))
     select = [f"{typed(key, 'text', src.kinds[key])} AS lead_id"]
@@ -395,11 +395,11 @@ def _events_view(spark, model, src: Source, as_of, options, leads_path, names) -
     for name, (check, owners) in nontext.items():
         raw.append(f"{check} AS {_ident('nontext_' + name)}")
         problems.append((_ident("nontext_" + name), owners))
-    for name, (sql, cell_kind, t, owners) in props.items():
+    for name, (sql, cell_kind, t, sources) in props.items():
         cols.append(f"{typed(sql, t, cell_kind)} AS {_ident(name)}")
         if t != "text":
             raw.append(f"{bad(sql, t, cell_kind)} AS {_ident('bad_' + name)}")
-            problems.append((_ident("bad_" + name), set(owners)))
+            problems.append((_ident("bad_" + name), set(sources)))
     if blob:  # a properties cell that is not a JSON object
         raw.append(
             f"({blob} IS NOT NULL AND TRIM(BOTH {SPACE} FROM {blob}) <> '' AND "

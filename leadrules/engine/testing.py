@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from leadrules import model as m
 from leadrules.data.values import CONVERTERS
@@ -44,6 +45,8 @@ def run_test(model: m.Model, test: m.TestCase) -> Outcome:
     scorer.add_leads({TEST_LEAD: values})
     scorer.consume(_events(model, test))
     result = scorer.results(explain=True)[0]
+    explanation = result.explanation
+    assert explanation is not None  # asked for
     failures = tuple(
         Failure(e, actual)
         for e in test.expects
@@ -51,7 +54,7 @@ def run_test(model: m.Model, test: m.TestCase) -> Outcome:
     )
     fired = tuple(
         f"{r.id} {r.text} ({r.contribution:+d})"
-        for g in result.explanation.groups
+        for g in explanation.groups
         for r in g.rules
         if r.status == "fired"
     )
@@ -80,7 +83,7 @@ def _actual(result: LeadResult, target: str) -> object:
     return result.group(target)
 
 
-def _holds(e: m.Expectation, actual: object) -> bool:
+def _holds(e: m.Expectation, actual: Any) -> bool:
     if e.op == "is missing":
         return actual is None
     if e.op == "is present":
@@ -89,7 +92,8 @@ def _holds(e: m.Expectation, actual: object) -> bool:
         return (e.op == "==") == (actual == e.value)
     if e.target == "tier":
         return (e.op == "==") == (actual == e.value)
-    return bool(CMP[e.op](actual, e.value))
+    expected: Any = e.value  # a number here
+    return bool(CMP[e.op](actual, expected))
 
 
 def _show(value: object) -> str:

@@ -13,7 +13,7 @@ import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 
-from leadrules.model import Attribute, EventType, Group, GroupScore, Model, Rule, Tier
+from leadrules.model import Attribute, EventType, Group, GroupScore, Model, Rule, Tier, walk
 
 KINDS = ("declaration", "rule", "group", "clamp", "tier", "tier order")
 
@@ -261,15 +261,7 @@ def merged_declarations(old: Model, new: Model) -> dict:
 
 def _group_refs(expr) -> set[str]:
     """The groups an expression tests (`fit >= 40`), at any depth."""
-    if isinstance(expr, GroupScore):
-        return {expr.name}
-    if isinstance(expr, tuple):
-        return set().union(set(), *(_group_refs(e) for e in expr))
-    if dataclasses.is_dataclass(expr) and not isinstance(expr, type):
-        return set().union(
-            set(), *(_group_refs(getattr(expr, f.name)) for f in dataclasses.fields(expr))
-        )
-    return set()
+    return {e.name for e in walk(expr, filters=True) if isinstance(e, GroupScore)}
 
 
 def _with_rule(old: Model, new: Model, change: Change) -> tuple[Group, ...]:

@@ -2,14 +2,17 @@
 
 PATH is relative to the current directory, like a plain file argument (so
 `leadrules diff main:rules/b2b.lrules rules/b2b.lrules` compares a file with its own past), and
-the repository is the one that contains the current directory. The file and every file it
-imports, read at the same revision, are written under a temporary folder with their layout
-relative to the repository root kept, so `import "../shared.lrules"` resolves as it did then.
+the repository is the one that contains the current directory. `reader` gives the loader a
+`read(path)` hook that reads every file (the root and what it imports, at any depth) from that
+revision instead of the working tree, so `import "../shared.lrules"` resolves as it did then.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -48,18 +51,10 @@ def _git(args: list[str], cwd: Path) -> bytes:
     return proc.stdout
 
 
-def _imports(text: bytes, name: str) -> list[str]:
-    from leadrules.syntax import ast
-    from leadrules.syntax.parser import parse_text
-
-    tree, _ = parse_text(text, name)
-    if tree is None:
-        return []  # the checker reports the syntax error when the model is loaded
-    return [s.path for s in tree.statements if isinstance(s, ast.Import)]
-
-
-def materialize(spec: RevPath, into: Path, cwd: Path | None = None) -> Path:
-    """Write `spec` and its imports (at `spec.rev`) under `into`; return the root file's path."""
+def reader(spec: RevPath, cwd: Path | None = None) -> tuple[Path, Callable[[Path], bytes]]:
+    """The root file's path (as written) and a `read(path) -> bytes` that reads any path of the
+    repository at `spec.rev` (`FileNotFoundError` for a file the revision lacks, as a missing
+    file on disk: the checker reports the import with its line)."""
     cwd = (cwd or Path.cwd()).resolve()
     try:
         top = Path(_git(["rev-parse", "--show-toplevel"], cwd).decode().strip()).resolve()
@@ -74,36 +69,24 @@ def materialize(spec: RevPath, into: Path, cwd: Path | None = None) -> Path:
         _git(["rev-parse", "--verify", "--quiet", f"{spec.rev}^{{commit}}"], top)
     except GitError:
         raise GitError(f"{spec}: unknown revision `{spec.rev}`") from None
-    pending, seen = [root], set()
-    while pending:
-        rel = pending.pop()
-        if rel in seen:
-            continue
-        seen.add(rel)
+    try:
+        first = _git(["show", f"{spec.rev}:{root}"], top)
+    except GitError as e:
+        raise GitError(f"{spec}: {e}") from None
+
+    def read(path: Path) -> bytes:
+        where = Path(os.path.normpath(cwd / path))  # `..` as written, no symlink of the tree
         try:
-            data = _git(["show", f"{spec.rev}:{rel}"], top)
-        except GitError as e:
-            if rel == root:
-                raise GitError(f"{spec}: {e}") from None
-            continue  # a missing import: the checker reports it with the import's line
-        out = into / rel
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-        for imp in _imports(data, str(rel)):
-            joined = PurePosixPath(*_normalize(rel.parent / imp).parts)
-            if joined.parts and joined.parts[0] != "..":
-                pending.append(joined)
-    return into / root
+            rel = PurePosixPath(where.relative_to(top).as_posix())
+        except ValueError:
+            rel = None
+        if rel == root:
+            return first
+        try:
+            if rel is None:
+                raise GitError("outside the repository")
+            return _git(["show", f"{spec.rev}:{rel}"], top)
+        except GitError:
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path)) from None
 
-
-def _normalize(path: PurePosixPath) -> PurePosixPath:
-    parts: list[str] = []
-    for part in path.parts:
-        if part == "..":
-            if parts and parts[-1] != "..":
-                parts.pop()
-            else:
-                parts.append(part)
-        elif part != ".":
-            parts.append(part)
-    return PurePosixPath(*parts) if parts else PurePosixPath(".")
+    return Path(spec.path), read

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from leadrules.engine import LeadResult
-from leadrules.model import Attr, Model
+from leadrules.model import Attr, Model, walk
 
 
 def reads_like(base: Model, other: Model) -> bool:
@@ -36,20 +36,13 @@ def same_scoring(a: Model, b: Model) -> bool:
     return a.groups == b.groups and a.clamp == b.clamp and reads_like(a, b)
 
 
-def _nodes(expr):
-    yield expr
-    if isinstance(expr, tuple):
-        for item in expr:
-            yield from _nodes(item)
-    elif dataclasses.is_dataclass(expr) and not isinstance(expr, type):
-        for f in dataclasses.fields(expr):
-            yield from _nodes(getattr(expr, f.name))
-
-
 def needs_data(model: Model) -> bool:
     """A tier condition tests a lead attribute."""
     return any(
-        isinstance(n, Attr) for t in model.tiers if t.cond is not None for n in _nodes(t.cond)
+        isinstance(n, Attr)
+        for t in model.tiers
+        if t.cond is not None
+        for n in walk(t.cond, filters=True)
     )
 
 

@@ -9,6 +9,8 @@ from lsprotocol import types as t
 
 from leadrules import diagnostics as dg
 from leadrules.check.build import KEYWORDS, RESERVED
+from leadrules.check.words import kind_with_article
+from leadrules.functions import FUNCTIONS
 from leadrules.lsp import convert
 from leadrules.lsp.index import Index
 from leadrules.lsp.state import Analysis
@@ -75,7 +77,8 @@ def rename(a: Analysis, line: int, col: int, new: str, indexes) -> t.WorkspaceEd
         if clash is not None:
             s = clash.span
             raise Refused(
-                f"`{new}` is already declared as {_a(clash.kind)} at {s.path}:{s.line}; "
+                f"`{new}` is already declared as {kind_with_article(clash.kind)} "
+                f"at {s.path}:{s.line}; "
                 "every name is declared once across a file and its imports"
             )
         for o in idx.refs(occ.key):
@@ -118,11 +121,6 @@ def _lines(a: Analysis, idx: Index, display: str) -> list[str]:
             return convert.split(f.read())
     except OSError:
         return convert.split(a.result.sources.get(display, ""))
-
-
-def _a(kind: str) -> str:
-    word = {"attribute": "lead attribute"}.get(kind, kind)
-    return ("an " if word[0] in "aeiou" else "a ") + word
 
 
 # ---- quick fixes ---------------------------------------------------------------
@@ -268,7 +266,7 @@ def _type_hint(a: Analysis, span: Span) -> str:
             return parent.target.items[0].type
         return "number" if isinstance(parent.target, ast.Range) else "text"
     if isinstance(parent, ast.Call):
-        return "time" if parent.func == "days_since" else "text"
+        return FUNCTIONS[parent.func].arg
     if isinstance(parent, ast.Assign):
         return parent.value.type
     if isinstance(parent, (ast.Rule, ast.Not, ast.And, ast.Or, ast.Paren)):

@@ -10,9 +10,12 @@ which costs `leadrules check` a few milliseconds of start-up.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from leadrules.source import Span as Span  # re-exported: every node carries one
+
+if TYPE_CHECKING:  # the Model's names for the words the grammar allows
+    from leadrules.model import AutomationOn, CmpOp, ExpectOp, FuncName, TextOpName, ValueType
 
 
 def _span_field():
@@ -39,7 +42,7 @@ class Literal:
     """
 
     value: Any  # str, int or float, bool; a time literal's text
-    type: str
+    type: ValueType
     span: Span = _span_field()
 
 
@@ -64,7 +67,7 @@ class Range:
 class Call:
     """`lower(x)`, `domain(x)` or `days_since(x)`."""
 
-    func: str  # lower | domain | days_since
+    func: FuncName
     arg: Expr
     span: Span = _span_field()
 
@@ -98,7 +101,7 @@ class Duration:
 class Compare:
     """`left OP right` with OP one of `==` `!=` `<` `<=` `>` `>=`."""
 
-    op: str  # == != < <= > >=
+    op: CmpOp
     left: Expr
     right: Expr
     span: Span = _span_field()
@@ -118,7 +121,7 @@ class In:
 class TextOp:
     """`left contains|starts_with|ends_with right`."""
 
-    op: str  # contains | starts_with | ends_with
+    op: TextOpName
     left: Expr
     right: Expr
     span: Span = _span_field()
@@ -138,7 +141,7 @@ class Count:
     """`E OP N times [within D]`."""
 
     source: Expr
-    op: str
+    op: CmpOp
     n: Expr
     window: Duration | None
     span: Span = _span_field()
@@ -248,7 +251,7 @@ class LeadDecl:
     """`lead NAME: TYPE [from "column"] [crm "internal_name"]`."""
 
     name: Name
-    type: str
+    type: ValueType
     column: str | None
     span: Span = _span_field()
     crm: str | None = None  # the CRM's internal property name, when it differs from the column
@@ -259,7 +262,7 @@ class Prop:
     """`NAME: TYPE [from "column"]` in an event's property list."""
 
     name: Name
-    type: str
+    type: ValueType
     column: str | None = None
     span: Span = _span_field()
 
@@ -362,7 +365,7 @@ class Action:
 class OnBlock:
     """`on enter|exit TIER:` and its actions."""
 
-    kind: str  # enter | exit
+    kind: AutomationOn
     tier: Name
     actions: tuple[Action, ...]
     span: Span = _span_field()
@@ -394,7 +397,7 @@ class Expect:
     """`expect TARGET OP VALUE` or `expect TARGET is missing|present` in a test."""
 
     target: Name  # a group, `score` or `tier`
-    op: str  # a comparison, or `is missing` / `is present`
+    op: ExpectOp
     value: Literal | Name | None
     span: Span = _span_field()
 

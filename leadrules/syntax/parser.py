@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +39,24 @@ def grammar_path() -> Path:
         if candidate.is_file():
             return candidate
     raise FileNotFoundError("leadrules.lark not found beside the package")
+
+
+@cache
+def grammar_words(rule: str | None = None) -> frozenset[str]:
+    """The words of the grammar: its quoted keywords and the alternatives of its word terminals
+    (`FUNC`, `TYPE`, `BOOL`, ...), read from the grammar's text; with `rule`, the quoted words of
+    that one rule."""
+    import re
+
+    text = re.sub(r"//[^\n]*", "", grammar_path().read_text(encoding="utf-8"))
+    if rule is not None:
+        found = re.search(rf"^{rule}:.*?(?=^\S|\Z)", text, re.M | re.S)
+        text = found.group(0) if found else ""
+    words = set(re.findall(r'"([A-Za-z_][A-Za-z0-9_]*)"', text))
+    if rule is None:
+        for alternatives in re.findall(r"^[A-Z_]+(?:\.\d+)?:\s*/\(([a-z_|]+)\)\(\?!", text, re.M):
+            words.update(alternatives.split("|"))
+    return frozenset(words)
 
 
 TAB_LEN = 8

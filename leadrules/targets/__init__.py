@@ -42,7 +42,7 @@ class Output:
 
 
 def span_of(loc) -> Span:
-    """The span a diagnostic about a Model element points at: its `Loc`, or nowhere."""
+    """The span a diagnostic about a Model element points at: its first character, or nowhere."""
     return Span.point(loc.path, loc.line, loc.col) if loc else NOWHERE
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from leadrules import model as m
 
@@ -131,7 +131,8 @@ def criteria(expr: m.Expr, model: m.Model) -> tuple[Criterion, ...] | str:
     if isinstance(expr, (m.Attr, m.Prop)) and expr.type == "bool":
         return (Criterion(_field(expr, model), "is_true", True, "bool"),)
     if isinstance(expr, m.Cmp):
-        left, right, op = expr.left, expr.right, expr.op
+        left, right = expr.left, expr.right
+        op: str = expr.op
         if isinstance(left, m.Const) and not isinstance(right, m.Const):
             left, right, op = right, left, _FLIP.get(op, op)
         if op == "!=":
@@ -159,13 +160,13 @@ def criteria(expr: m.Expr, model: m.Model) -> tuple[Criterion, ...] | str:
         return "function"
     if isinstance(expr, m.IsMissing):
         if _stored(expr.operand):
-            op = "is_present" if expr.present else "is_missing"
-            return (Criterion(_field(expr.operand, model), op, None, expr.operand.type),)
+            test = "is_present" if expr.present else "is_missing"
+            return (Criterion(_field(expr.operand, model), test, None, expr.operand.type),)
         return "function"
     return "function"
 
 
-def _stored(e: m.Expr) -> bool:
+def _stored(e: m.Expr) -> TypeGuard[m.Attr | m.Prop]:
     return isinstance(e, (m.Attr, m.Prop))
 
 
@@ -177,13 +178,7 @@ def _field(e: m.Attr | m.Prop, model: m.Model) -> str:
 
 
 def _mentions_events(expr: m.Expr | None) -> bool:
-    if isinstance(expr, m.EventCount):
-        return True
-    if isinstance(expr, (m.And, m.Or)):
-        return any(_mentions_events(x) for x in expr.items)
-    if isinstance(expr, m.Not):
-        return _mentions_events(expr.operand)
-    return False
+    return expr is not None and any(isinstance(e, m.EventCount) for e in m.walk(expr))
 
 
 def _trigger(events: m.EventSet, once: bool, model: m.Model) -> Trigger | str:
@@ -226,9 +221,11 @@ def classify(rule: m.Rule, model: m.Model) -> Verdict:
         )
     if _mentions_events(cond):
         return Verdict(rule, reasons=("combination",))
-    got = criteria(cond, model)
+    found = criteria(cond, model)
     return (
-        Verdict(rule, criteria=got) if not isinstance(got, str) else Verdict(rule, reasons=(got,))
+        Verdict(rule, criteria=found)
+        if not isinstance(found, str)
+        else Verdict(rule, reasons=(found,))
     )
 
 

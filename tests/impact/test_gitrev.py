@@ -9,8 +9,9 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
+from leadrules.check import check
 from leadrules.cli import main
-from leadrules.impact.gitrev import GitError, RevPath, materialize, parse_spec
+from leadrules.impact.gitrev import GitError, RevPath, parse_spec, reader
 from tests.conftest import need
 
 SHARED_V1 = "event page_view(url: text)\nconst big = 100\n"
@@ -56,17 +57,22 @@ def test_parse_spec(repo):
     assert parse_spec("nothing-here") is None
 
 
-def test_materialize_brings_the_imports_at_that_revision(repo, tmp_path):
-    root = materialize(RevPath("HEAD", "rules/b2b.lrules"), tmp_path / "out")
-    assert root == tmp_path / "out/rules/b2b.lrules"
-    assert "+10" in root.read_text()
-    assert (tmp_path / "out/shared/decls.lrules").read_text() == SHARED_V1
+def test_the_reader_reads_the_file_and_its_imports_at_that_revision(repo):
+    root, read = reader(RevPath("HEAD", "rules/b2b.lrules"))
+    assert "+10" in read(root).decode()
+    assert read(root.parent / "../shared/decls.lrules") == SHARED_V1.encode()
+    with pytest.raises(FileNotFoundError):
+        read(root.parent / "not-committed.lrules")
+    model = check(root, read=read).model  # the checker reads through it
+    assert model is not None
+    first = model.rules[0]
+    assert first.points == 10 and first.cond.right.value == 100  # the imported const, then
 
 
-def test_paths_are_relative_to_the_current_directory(repo, tmp_path, monkeypatch):
+def test_paths_are_relative_to_the_current_directory(repo, monkeypatch):
     monkeypatch.chdir(repo / "rules")
-    root = materialize(RevPath("main", "b2b.lrules"), tmp_path / "out")
-    assert root == tmp_path / "out/rules/b2b.lrules"
+    root, read = reader(RevPath("main", "b2b.lrules"))
+    assert "+10" in read(root).decode()
 
 
 @pytest.mark.parametrize(
@@ -76,9 +82,9 @@ def test_paths_are_relative_to_the_current_directory(repo, tmp_path, monkeypatch
         (RevPath("HEAD", "rules/missing.lrules"), "HEAD:rules/missing.lrules:"),
     ],
 )
-def test_git_errors(repo, tmp_path, spec, message):
+def test_git_errors(repo, spec, message):
     with pytest.raises(GitError, match=message):
-        materialize(spec, tmp_path / "out")
+        reader(spec)
 
 
 def test_diff_against_the_committed_version(repo):
@@ -134,4 +140,4 @@ def test_outside_a_repository(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     with pytest.raises(GitError, match=r"HEAD:a\.lrules: cannot read from git here \(.*not a git"):
-        materialize(RevPath("HEAD", "a.lrules"), tmp_path / "out")
+        reader(RevPath("HEAD", "a.lrules"))

@@ -54,92 +54,110 @@ def _single(type_id: str, fields: dict) -> dict:
 
 def action(a: m.Action, crm: Crm, options: Options, diags: list[dg.Diagnostic]) -> dict | None:
     """One v4 action (without id and connection), or None after an LR0801 diagnostic."""
-    if a.kind == "set":
-        prop, value = a.args
-        name = crm.set_target(str(prop), a.loc, options.best_effort)
-        if name is None:
-            return None
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        return _single(
-            "0-5",
-            {
-                "property_name": name,
-                "value": {"type": "STATIC_VALUE", "staticValue": str(value)},
-            },
-        )
-    if a.kind == "notify":
-        recipient, message = a.args
-        text = personalize(message, crm)
-        if recipient == "owner":
-            return _single(
-                "0-8", {"subject": text, "body": text, "owner_properties": ["hubspot_owner_id"]}
-            )
-        if re.fullmatch(r"\d+", str(recipient)):
-            return _single(
-                "0-9",
-                {
-                    "user_ids": [str(recipient)],
-                    "delivery_method": "APP",
-                    "subject": text,
-                    "body": text,
-                },
-            )
-        diags.append(
-            unsupported(
-                TARGET,
-                f"`notify {recipient}` (a recipient HubSpot cannot resolve)",
-                a.loc,
-                options,
-                help=_help(
-                    'notify `owner` (the contact owner) or a HubSpot user id such as "2620022"',
-                    options,
-                ),
-            )
-        )
-        return None
-    if a.kind == "task":
-        (title,) = a.args
-        return _single(
-            "0-3",
-            {
-                "task_type": "TODO",
-                "subject": personalize(title, crm),
-                "body": "",
-                "associations": [
-                    {
-                        "target": {
-                            "associationCategory": "HUBSPOT_DEFINED",
-                            "associationTypeId": TASK_TO_CONTACT,
-                        },
-                        "value": {"type": "ENROLLED_OBJECT"},
-                    }
-                ],
-                "use_explicit_associations": "true",
-                "owner_assignment": {
-                    "type": "CUSTOM",
-                    "value": {"type": "OBJECT_PROPERTY", "propertyName": "hubspot_owner_id"},
-                },
-                "priority": "NONE",
-            },
-        )
-    if a.kind == "email":
-        (template,) = a.args
-        return _single("0-4", {"content_id": email_content(template)})
-    if a.kind == "delay":
-        (seconds,) = a.args
-        minutes = -(-int(seconds) // 60)
+    if isinstance(a, m.SetAction):
+        return _set(a, crm, options)
+    if isinstance(a, m.NotifyAction):
+        return _notify(a, crm, options, diags)
+    if isinstance(a, m.TaskAction):
+        return _task(a, crm)
+    if isinstance(a, m.EmailAction):
+        return _single("0-4", {"content_id": email_content(a.template)})
+    if isinstance(a, m.DelayAction):
+        minutes = -(-int(a.seconds) // 60)
         return _single("0-1", {"delta": str(minutes), "time_unit": "MINUTES"})
-    why = {
-        "sms": "HubSpot sends SMS only with its SMS add-on, and the Workflows v4 API documents "
-        "no action shape for it; add the SMS step in the workflow editor",
-        "webhook": "the `Send a webhook` workflow action needs Data Hub Professional and the "
-        "Workflows v4 API documents no field shape for it; add it in the workflow editor",
-    }.get(a.kind, "HubSpot has no workflow action for it")
+    why = UNSUPPORTED.get(a.kind, "HubSpot has no workflow action for it")
     diags.append(
         unsupported(TARGET, f"the `{a.kind}` action", a.loc, options, help=_help(why, options))
     )
     return None
+
+
+# the actions HubSpot's Workflows v4 API cannot express, and why
+UNSUPPORTED = {
+    "sms": "HubSpot sends SMS only with its SMS add-on, and the Workflows v4 API documents "
+    "no action shape for it; add the SMS step in the workflow editor",
+    "webhook": "the `Send a webhook` workflow action needs Data Hub Professional and the "
+    "Workflows v4 API documents no field shape for it; add it in the workflow editor",
+}
+
+
+def _set(a: m.SetAction, crm: Crm, options: Options) -> dict | None:
+    """`set P = V`: 0-5 set property value (None when the property has no HubSpot target)."""
+    name = crm.set_target(str(a.property), a.loc, options.best_effort)
+    if name is None:
+        return None
+    value = a.value
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    return _single(
+        "0-5",
+        {
+            "property_name": name,
+            "value": {"type": "STATIC_VALUE", "staticValue": str(value)},
+        },
+    )
+
+
+def _notify(
+    a: m.NotifyAction, crm: Crm, options: Options, diags: list[dg.Diagnostic]
+) -> dict | None:
+    """`notify owner`: 0-8 internal email; `notify "user id"`: 0-9 in-app; else LR0801."""
+    recipient = a.recipient
+    text = personalize(a.message, crm)
+    if recipient == "owner":
+        return _single(
+            "0-8", {"subject": text, "body": text, "owner_properties": ["hubspot_owner_id"]}
+        )
+    if re.fullmatch(r"\d+", str(recipient)):
+        return _single(
+            "0-9",
+            {
+                "user_ids": [str(recipient)],
+                "delivery_method": "APP",
+                "subject": text,
+                "body": text,
+            },
+        )
+    diags.append(
+        unsupported(
+            TARGET,
+            f"`notify {recipient}` (a recipient HubSpot cannot resolve)",
+            a.loc,
+            options,
+            help=_help(
+                'notify `owner` (the contact owner) or a HubSpot user id such as "2620022"',
+                options,
+            ),
+        )
+    )
+    return None
+
+
+def _task(a: m.TaskAction, crm: Crm) -> dict:
+    """`task "..."`: 0-3 create task, associated with the contact, assigned to its owner."""
+    return _single(
+        "0-3",
+        {
+            "task_type": "TODO",
+            "subject": personalize(a.title, crm),
+            "body": "",
+            "associations": [
+                {
+                    "target": {
+                        "associationCategory": "HUBSPOT_DEFINED",
+                        "associationTypeId": TASK_TO_CONTACT,
+                    },
+                    "value": {"type": "ENROLLED_OBJECT"},
+                }
+            ],
+            "use_explicit_associations": "true",
+            "owner_assignment": {
+                "type": "CUSTOM",
+                "value": {"type": "OBJECT_PROPERTY", "propertyName": "hubspot_owner_id"},
+            },
+            "priority": "NONE",
+        },
+    )
 
 
 def _help(text: str, options: Options) -> str:

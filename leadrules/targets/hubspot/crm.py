@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from leadrules import diagnostics as dg
 from leadrules import model as m
+from leadrules.source import Span
 from leadrules.targets import span_of
 from leadrules.targets.automation import Criterion, Trigger, slug
 
@@ -122,7 +123,7 @@ class Crm:
         attr = self.model.attribute(name)
         return self.attribute(attr) if attr is not None else None
 
-    def set_target(self, prop: str, loc: m.Loc | None, best_effort: bool) -> str | None:
+    def set_target(self, prop: str, loc: Span | None, best_effort: bool) -> str | None:
         """The property a `set` writes: a mapped attribute's, one leadrules creates, or a HubSpot
         default contact property; None (after LR0803, a warning with best effort) otherwise."""
         attr = self.model.attribute(prop)

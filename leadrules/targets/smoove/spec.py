@@ -76,25 +76,25 @@ def _range_text(lo, hi) -> dict:
 def _action(
     a: m.Action, model: m.Model, options: Options, diags: list[dg.Diagnostic]
 ) -> dict | None:
-    if a.kind == "email":
-        return {"type": "send_email", "template": a.args[0]}
-    if a.kind == "notify":
-        return {"type": "manager_alert", "recipient": a.args[0], "message": a.args[1]}
-    if a.kind == "sms":
-        return {"type": "send_sms", "text": a.args[0]}
-    if a.kind == "set":
-        attr = model.attribute(a.args[0])
-        value = a.args[1]
+    if isinstance(a, m.EmailAction):
+        return {"type": "send_email", "template": a.template}
+    if isinstance(a, m.NotifyAction):
+        return {"type": "manager_alert", "recipient": a.recipient, "message": a.message}
+    if isinstance(a, m.SmsAction):
+        return {"type": "send_sms", "text": a.text}
+    if isinstance(a, m.SetAction):
+        attr = model.attribute(a.property)
+        value = a.value
         if isinstance(value, bool):
             value = "true" if value else "false"
         return {
             "type": "update_field",
-            "field": attr.column if attr else a.args[0],
+            "field": attr.column if attr else a.property,
             "operation": "set",
             "value": value,
         }
-    if a.kind == "delay":
-        return {"type": "wait", "minutes": -(-int(a.args[0]) // 60)}
+    if isinstance(a, m.DelayAction):
+        return {"type": "wait", "minutes": -(-int(a.seconds) // 60)}
     why = {
         "task": "smoove has no tasks or CRM activities; use a manager alert (`notify`) instead",
         "webhook": "smoove automations have no documented webhook step; call the URL from the "

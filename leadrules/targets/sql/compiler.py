@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from leadrules import model as m
@@ -157,7 +157,8 @@ class QueryBuilder:
         n = len(self.model.rules)
         if limit is None or n <= limit:
             return [range(1, n + 1)]
-        out, start, counts = [], 1, set()
+        out: list[range] = []
+        start, counts = 1, set[tuple]()
         for i, rule in enumerate(self.model.rules, 1):
             needed = set(event_counts([rule]))
             if i - start >= limit or len(counts | needed) > limit:
@@ -424,7 +425,9 @@ def balanced(terms: list[str], op: str, flat: int = 50, width: int = 8) -> str:
     return f" {op} ".join(f"({balanced(run, op, width, width)})" for run in runs)
 
 
-def _select(cols: list[tuple[str, str | None]], source: str, *clauses: str, pad: str = "") -> str:
+def _select(
+    cols: Sequence[tuple[str, str | None]], source: str, *clauses: str, pad: str = ""
+) -> str:
     """SELECT with one item per line. Layout is added around expressions only: the text of an
     expression (which may hold a user's string with newlines) is never re-indented."""
     items = [

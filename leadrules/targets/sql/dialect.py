@@ -17,7 +17,6 @@ import re
 from functools import cache
 from pathlib import Path
 
-DIALECTS = ("duckdb", "sqlite", "postgres", "bigquery", "snowflake", "spark", "trino")
 # Rules (and event counts) per points view where a view's columns are limited: PostgreSQL 1,600
 # (and 1,664 in a SELECT list), SQLite 2,000; 250 keeps each view quick to plan. Elsewhere one
 # view holds every rule.
@@ -26,6 +25,13 @@ MAX_COLUMNS = {"postgres": 250, "sqlite": 250}
 NO_VALUES = {"bigquery"}
 PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: the dialects: one macro file each beside `default.sql`; DuckDB's (the embedded engine) first
+DIALECTS = tuple(
+    sorted(
+        (p.stem for p in (TEMPLATES / "macros").glob("*.sql") if p.stem != "default"),
+        key=lambda name: (name != "duckdb", name),
+    )
+)
 
 
 class Dialect:

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from leadrules import model as m
+from leadrules.functions import FUNCTIONS
 
 CMP = {"==": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
@@ -64,16 +65,13 @@ class Renderer:
         if isinstance(e, m.GroupScore):
             return self.scope.groups[e.name]
         if isinstance(e, m.TotalScore):
+            assert self.scope.total is not None, "the total outside a tier condition"
             return self.scope.total
         if isinstance(e, m.Func):
+            fn = FUNCTIONS[e.name]
+            macro = getattr(self.sql, fn.macro)
             arg = self.value(e.arg)
-            if e.name == "lower":
-                return self.sql.lower_ascii(arg)
-            if e.name == "domain":
-                return f"({self.sql.domain(arg)})"
-            if e.name == "days_since":
-                return self.sql.days_since(arg, self.as_of)
-            raise ValueError(f"unknown function {e.name}")
+            return macro(arg, self.as_of) if fn.reads_as_of else macro(arg)
         raise TypeError(f"not a value: {type(e).__name__}")
 
     # -- conditions
@@ -114,39 +112,18 @@ class Renderer:
 def event_counts(rules) -> list[tuple]:
     """Every distinct (EventSet or None, window) the rules count, in first-use order."""
     found: dict[tuple, None] = {}
-
-    def walk(e) -> None:
-        if isinstance(e, m.EventCount):
-            found.setdefault((e.events, e.window))
-        elif isinstance(e, (m.And, m.Or)):
-            for item in e.items:
-                walk(item)
-        elif isinstance(e, m.Not):
-            walk(e.operand)
-
     for rule in rules:
         if rule.kind == "each":
             found.setdefault((rule.events, rule.window))
         else:
-            walk(rule.cond)
+            for e in m.walk(rule.cond):
+                if isinstance(e, m.EventCount):
+                    found.setdefault((e.events, e.window))
     return list(found)
 
 
 def referenced_attrs(e, out: dict[str, None]) -> None:
     """Lead attributes a (tier) condition reads."""
-    if isinstance(e, m.Attr):
-        out.setdefault(e.name)
-    elif isinstance(e, (m.And, m.Or)):
-        for item in e.items:
-            referenced_attrs(item, out)
-    elif isinstance(e, (m.Not, m.IsMissing)):
-        referenced_attrs(e.operand, out)
-    elif isinstance(e, (m.InList, m.InRange, m.TextOp)):
-        referenced_attrs(e.operand, out)
-        if isinstance(e, m.TextOp):
-            referenced_attrs(e.value, out)
-    elif isinstance(e, m.Cmp):
-        referenced_attrs(e.left, out)
-        referenced_attrs(e.right, out)
-    elif isinstance(e, m.Func):
-        referenced_attrs(e.arg, out)
+    for node in m.walk(e):
+        if isinstance(node, m.Attr):
+            out.setdefault(node.name)

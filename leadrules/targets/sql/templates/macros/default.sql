@@ -36,7 +36,7 @@
 {% macro ends_with(x, v) %}(LENGTH({{ x }}) >= LENGTH({{ v }}) AND SUBSTR({{ x }}, LENGTH({{ x }}) - LENGTH({{ v }}) + 1) = {{ v }}){% endmacro %}
 {#- the text after the last `@` (x contains one) -#}
 {% macro after_last_at(x) %}REVERSE(SPLIT_PART(REVERSE({{ x }}), '@', 1)){% endmacro %}
-{% macro domain(x) %}CASE WHEN {{ sql.contains(x, "'@'") }} THEN {{ sql.lower_ascii(sql.after_last_at(x)) }} END{% endmacro %}
+{% macro domain(x) %}(CASE WHEN {{ sql.contains(x, "'@'") }} THEN {{ sql.lower_ascii(sql.after_last_at(x)) }} END){% endmacro %}
 {% macro empty_to_null(x) %}NULLIF({{ x }}, ''){% endmacro %}
 {#- a text column as the language reads it: empty is missing, compared byte for byte -#}
 {% macro text_value(x) %}{{ sql.empty_to_null(x) }}{% endmacro %}
