@@ -8,7 +8,7 @@ from pathlib import Path
 from leadrules import diagnostics as dg
 from leadrules import model as m
 from leadrules.check import analysis
-from leadrules.check.build import Builder
+from leadrules.check.build import ModelBuilder
 from leadrules.check.loader import load_files
 
 
@@ -42,7 +42,7 @@ def check(
     diags = list(loaded.diagnostics)
     model = None
     if loaded.files and not any(d.is_error for d in diags):
-        builder = Builder(loaded.files, diags, memo)
+        builder = ModelBuilder(loaded.files, diags, memo)
         built = builder.build()
         model = built
         if not any(d.is_error for d in diags):

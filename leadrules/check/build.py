@@ -6,7 +6,8 @@ from pathlib import Path
 
 from leadrules import diagnostics as dg
 from leadrules import model as m
-from leadrules.check import blocks, scoring
+from leadrules.check import blocks
+from leadrules.check import tiers as tier_checks
 from leadrules.check.context import CheckContext
 from leadrules.check.exprs import Bad, Ctx, Symbol
 from leadrules.check.words import kind_with_article
@@ -23,7 +24,7 @@ MAX_COLUMN_NAME = 63  # PostgreSQL's limit on a name, in bytes (group names are 
 DEFAULT_GROUP = "default"
 
 
-class Builder:
+class ModelBuilder:
     def __init__(self, files: list[ast.File], diags: list[dg.Diagnostic], memo=None):
         """`memo` (a `check.memo.GroupMemo`) keeps groups between checks of one document."""
         self.memo = memo
@@ -72,8 +73,8 @@ class Builder:
     def build(self) -> m.Model:
         self.collect()
         groups = self.groups()
-        clamp = scoring.clamp(self.cx)
-        tiers = scoring.tiers(self.cx)
+        clamp = tier_checks.clamp(self.cx)
+        tiers = tier_checks.tiers(self.cx)
         autos = blocks.automations(self.cx, tiers)
         tests = blocks.tests(self.cx, groups, tiers)
         name = next((s.name for s in self.root.statements if isinstance(s, ast.ModelDecl)), None)

@@ -1,7 +1,7 @@
 """What every checker of a declaration, group, tier, automation or test block shares.
 
-The `Builder` (build.py) owns one `CheckContext` and hands it to the checkers in scoring.py and
-blocks.py; they read and extend it through these fields only, never through the Builder.
+The `ModelBuilder` (build.py) owns one `CheckContext` and hands it to the checkers in tiers.py and
+blocks.py; they read and extend it through these fields only, never through the ModelBuilder.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Groups kept from one check to the next, for the language server: a keystroke in one group
 re-checks that group only.
 
-What `Builder.group` makes of a group (its `m.Group`, the diagnostics it records, the names its
+What `ModelBuilder.group` makes of a group (its `m.Group`, the diagnostics it records, the names its
 rules use) depends on the group's name, cap, rules and span and on the declarations around it:
 every declaration's node (attributes, events, signals, consts, the model line, imports, clamp)
 and, of the groups and tiers, only the kind, name and span (what a name's resolution and a

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from leadrules.commands.common import AS_OF_OPTION, parse_as_of, write_output
+from leadrules.commands.engine_options import ENGINE_OPTION, data_options, engine_limits
 from leadrules.commands.impact_common import model_loader, reported
-from leadrules.commands.scoring import ENGINE_OPTION, data_options, engine_limits
 
 
 @click.command("diff")

@@ -13,8 +13,8 @@ from leadrules.commands.common import (
     parse_as_of,
     write_output,
 )
+from leadrules.commands.engine_options import ENGINE_OPTION, data_options, engine_limits
 from leadrules.commands.impact_common import model_loader, reported
-from leadrules.commands.scoring import ENGINE_OPTION, data_options, engine_limits
 
 
 def finite(value: float | None) -> float | None:
@@ -85,7 +85,7 @@ def command(
     from leadrules.engine import run
     from leadrules.impact import evaluate as ev
     from leadrules.impact.diff import compare, score_models
-    from leadrules.impact.gcpause import gc_paused
+    from leadrules.impact.gc_paused import gc_paused
     from leadrules.impact.outcomes import OutcomeError, read_outcomes
     from leadrules.impact.render_eval import render_json, render_text
 

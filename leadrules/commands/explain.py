@@ -7,7 +7,7 @@ import json
 import click
 
 from leadrules.commands.common import AS_OF_OPTION, fail, load_or_exit, parse_as_of
-from leadrules.commands.scoring import data_options, run_engine
+from leadrules.commands.engine_options import data_options, run_engine
 
 
 @click.command("explain")

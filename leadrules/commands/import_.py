@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from leadrules.commands.common import check_or_exit, fail
-from leadrules.commands.scoring import data_options
+from leadrules.commands.engine_options import data_options
 
 
 @click.command("import")

@@ -14,7 +14,7 @@ from leadrules.commands.common import (
     parse_as_of,
     write_output,
 )
-from leadrules.commands.scoring import (
+from leadrules.commands.engine_options import (
     ENGINE_OPTION,
     SPARK_MASTER_OPTION,
     data_options,

@@ -8,7 +8,12 @@ import sys
 import click
 
 from leadrules.commands.common import AS_OF_OPTION, fail, load_or_exit, parse_as_of
-from leadrules.commands.scoring import ENGINE_OPTION, data_options, resolve_engine, run_engine
+from leadrules.commands.engine_options import (
+    ENGINE_OPTION,
+    data_options,
+    resolve_engine,
+    run_engine,
+)
 
 SHOWN_FAILURES = 20
 

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from leadrules import model as m
-from leadrules.engine import text
+from leadrules.engine import model_text as text
 from leadrules.engine.plan import Plan, tier_matches
 
 FIRED, NOT_FIRED, UNKNOWN = "fired", "not fired", "unknown"

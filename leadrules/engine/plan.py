@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from leadrules import model as m
-from leadrules.engine.compile import Compiler, Fn
+from leadrules.engine.closures import Compiler, Fn
 
 Counter = tuple  # (EventSet | None, window seconds | None)
 

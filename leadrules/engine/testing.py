@@ -8,9 +8,9 @@ from typing import Any
 from leadrules import model as m
 from leadrules.data.values import CONVERTERS
 from leadrules.engine import LeadResult
-from leadrules.engine.compile import CMP
+from leadrules.engine.closures import CMP
+from leadrules.engine.model_text import literal
 from leadrules.engine.python import Scorer
-from leadrules.engine.text import literal
 
 TEST_LEAD = "test"
 

@@ -17,8 +17,8 @@ from typing import NamedTuple
 
 from leadrules.engine import DataOptions, LeadResult
 from leadrules.impact.changes import Change, apply_change, changes
-from leadrules.impact.gcpause import gc_paused
-from leadrules.impact.probe import Probe
+from leadrules.impact.contributions import Probe
+from leadrules.impact.gc_paused import gc_paused
 from leadrules.impact.retier import retier, same_scoring
 from leadrules.model import Model
 
@@ -261,7 +261,8 @@ def score_models(
 ) -> tuple[list[LeadResult], list[list[LeadResult] | None]]:
     """OLD's results and each model's (None stays None), each model a variant of OLD (NEW, or
     OLD with one change). With `probe`, one call of `score` when no tier tests a lead attribute
-    (see `leadrules.impact.probe`); otherwise one per model, except what `retier` derives."""
+    (see `leadrules.impact.contributions`); otherwise one per model, except what `retier`
+    derives."""
     present = [m for m in models if m is not None]
     plan = Probe.build(old_model, present[0], present[1:]) if probe and present else None
     if plan is not None:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from leadrules.engine import LeadResult
-from leadrules.impact import metrics as m
+from leadrules.impact import metrics
 from leadrules.model import Model
 
 WEEK = dt.timedelta(weeks=1)
@@ -21,15 +21,15 @@ WEEK = dt.timedelta(weeks=1)
 @dataclass(frozen=True)
 class Evaluation:
     model: str  # the model's display name
-    items: tuple[m.Scored, ...]  # the scored leads that have an outcome, in key order
+    items: tuple[metrics.Scored, ...]  # the scored leads that have an outcome, in key order
     without_outcome: int  # scored leads the outcomes file does not mention
     unknown_leads: int  # outcomes of leads the leads file does not have
     auc: float | None
-    tiers: tuple[m.Bucket, ...]
-    deciles: tuple[m.Bucket, ...]
-    cuts: tuple[m.Cut, ...]
-    missed: tuple[m.Scored, ...]
-    capacity: m.Capacity | None
+    tiers: tuple[metrics.Bucket, ...]
+    deciles: tuple[metrics.Bucket, ...]
+    cuts: tuple[metrics.Cut, ...]
+    missed: tuple[metrics.Scored, ...]
+    capacity: metrics.Capacity | None
 
     @property
     def leads(self) -> int:
@@ -41,12 +41,16 @@ class Evaluation:
 
     @property
     def base_rate(self) -> float:
-        return m.base_rate(self.items)
+        return metrics.base_rate(self.items)
 
 
-def join(results: Sequence[LeadResult], outcomes: Mapping[str, m.Outcome]) -> list[m.Scored]:
+def join(
+    results: Sequence[LeadResult], outcomes: Mapping[str, metrics.Outcome]
+) -> list[metrics.Scored]:
     return [
-        m.Scored(r.lead_id, r.score, r.tier, outcomes[r.lead_id].converted, outcomes[r.lead_id])
+        metrics.Scored(
+            r.lead_id, r.score, r.tier, outcomes[r.lead_id].converted, outcomes[r.lead_id]
+        )
         for r in results
         if r.lead_id in outcomes
     ]
@@ -55,7 +59,7 @@ def join(results: Sequence[LeadResult], outcomes: Mapping[str, m.Outcome]) -> li
 def evaluate(
     model: Model,
     results: Sequence[LeadResult],
-    outcomes: Mapping[str, m.Outcome],
+    outcomes: Mapping[str, metrics.Outcome],
     per_week: float | None = None,
     weeks: float | None = None,
     missed: int = 10,
@@ -64,17 +68,19 @@ def evaluate(
     scored = {r.lead_id for r in results}
     cap = None
     if per_week is not None and weeks:
-        cap = m.capacity(items, per_week, weeks)
+        cap = metrics.capacity(items, per_week, weeks)
     return Evaluation(
         model=model.name,
         items=tuple(items),
         without_outcome=len(results) - len(items),
         unknown_leads=sum(1 for k in outcomes if k not in scored),
-        auc=m.roc_auc([s.score for s in items], [s.converted for s in items]),
-        tiers=tuple(m.by_tier(items, model.tier_names)),
-        deciles=tuple(m.deciles(items)),
-        cuts=tuple(m.cut(name, t, items) for name, t in m.tier_thresholds(model, items)),
-        missed=tuple(m.missed(items, missed)),
+        auc=metrics.roc_auc([s.score for s in items], [s.converted for s in items]),
+        tiers=tuple(metrics.by_tier(items, model.tier_names)),
+        deciles=tuple(metrics.deciles(items)),
+        cuts=tuple(
+            metrics.cut(name, t, items) for name, t in metrics.tier_thresholds(model, items)
+        ),
+        missed=tuple(metrics.missed(items, missed)),
         capacity=cap,
     )
 

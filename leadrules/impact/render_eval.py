@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from leadrules.impact import metrics as m
+from leadrules.impact import metrics
 from leadrules.impact.evaluate import Evaluation
 from leadrules.impact.render_diff import grid, tier_label
 
@@ -17,7 +17,7 @@ def ratio(x: float | None, digits: int = 2) -> str:
     return "-" if x is None else f"{x:.{digits}f}"
 
 
-def _scores(b: m.Bucket) -> str:
+def _scores(b: metrics.Bucket) -> str:
     if b.lo is None:
         return "-"
     return str(b.lo) if b.lo == b.hi else f"{b.lo}..{b.hi}"
@@ -45,7 +45,7 @@ def number(x: float | None) -> str:
     return str(int(x)) if x == int(x) else f"{x:g}"
 
 
-def _when(s: m.Scored) -> str:
+def _when(s: metrics.Scored) -> str:
     at = s.outcome.converted_at
     return "-" if at is None else at.isoformat().replace("+00:00", "Z")
 
@@ -116,7 +116,7 @@ def render_text(
     return "\n".join(out) + "\n"
 
 
-def capacity_lines(cap: m.Capacity) -> list[str]:
+def capacity_lines(cap: metrics.Capacity) -> list[str]:
     out = [
         f"Suggested threshold for {number(cap.per_week)} sales-qualified leads a week "
         f"(the leads span {cap.weeks:.1f} weeks)"
@@ -137,7 +137,7 @@ def _rnd(x: float | None, digits: int = 4):
     return None if x is None else round(x, digits)
 
 
-def _bucket_json(b: m.Bucket) -> dict:
+def _bucket_json(b: metrics.Bucket) -> dict:
     return {
         "label": b.label,
         "leads": b.leads,
@@ -149,7 +149,7 @@ def _bucket_json(b: m.Bucket) -> dict:
     }
 
 
-def _cut_json(c: m.Cut) -> dict:
+def _cut_json(c: metrics.Cut) -> dict:
     return {
         "tier": c.label,
         "threshold": c.threshold,

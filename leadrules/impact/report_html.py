@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from leadrules.impact import metrics as m
+from leadrules.impact import metrics
 from leadrules.impact.evaluate import Evaluation
 from leadrules.impact.render_diff import tier_label
 from leadrules.impact.render_eval import capacity_lines, number, pct, ratio
@@ -18,7 +18,7 @@ CONVERTED, OTHER, NEW = "#d95f02", "#7570b3", "#1b9e77"
 MAX_BINS = 20
 
 
-def score_bins(items: Sequence[m.Scored]) -> list[tuple[int, int]]:
+def score_bins(items: Sequence[metrics.Scored]) -> list[tuple[int, int]]:
     """Score ranges for the distribution chart: one per score when few, else equal widths."""
     scores = sorted({s.score for s in items})
     if not scores:
@@ -53,10 +53,10 @@ def distribution_chart(ev: Evaluation) -> str:
 
 
 def conversion_chart(
-    buckets: Sequence[m.Bucket],
+    buckets: Sequence[metrics.Bucket],
     title: str,
     series: str = "conversion rate",
-    others: Sequence[m.Bucket] | None = None,
+    others: Sequence[metrics.Bucket] | None = None,
     other_name: str = "",
 ) -> str:
     data = [Series(series, CONVERTED, tuple(b.rate or 0.0 for b in buckets))]

@@ -127,7 +127,7 @@ def unescape(raw: str, span: Span) -> str:
     return "".join(out)
 
 
-class Builder:
+class AstBuilder:
     """One method per grammar rule (or alias): `(self, pos, *values) -> node`."""
 
     def __init__(self) -> None:
@@ -137,7 +137,7 @@ class Builder:
         """An object with one attribute per rule, as Lark's `transformer=` wants. (`?rule`s
         that only pass their one child on have no method: Lark never calls them.)"""
         table = type("Callbacks", (), {})()
-        for name, value in vars(Builder).items():
+        for name, value in vars(AstBuilder).items():
             if callable(value) and not name.startswith("_") and name != "callbacks":
                 setattr(table, name, _wrap(getattr(self, name)))
         return table

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from leadrules import diagnostics as dg
 from leadrules.syntax import ast, builder, lalr, prelex
 from leadrules.syntax.ast import Span
-from leadrules.syntax.builder import BadSyntax, Builder, unescape
+from leadrules.syntax.builder import AstBuilder, BadSyntax, unescape
 
 if TYPE_CHECKING:
     from lark import Lark, Token
@@ -115,7 +115,7 @@ class _Current:
         return self.comments.add(tok)
 
 
-_BUILDER = Builder()
+_BUILDER = AstBuilder()
 _CALLBACKS = _BUILDER.callbacks()
 _CURRENT = _Current()
 

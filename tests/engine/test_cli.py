@@ -180,7 +180,7 @@ def test_init_writes_a_project_that_checks_tests_and_scores(tmp_path, template):
 def test_progress_bar_draws_on_a_terminal(monkeypatch, capsys):
     import sys
 
-    from leadrules.commands import scoring
+    from leadrules.commands import engine_options as scoring
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     show = scoring.progress_bar()

@@ -9,31 +9,32 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leadrules.impact import metrics as m
+from leadrules.impact import metrics
 
 
 def scored(*rows):
     """(lead_id, score, tier, converted) rows."""
     return [
-        m.Scored(lead, score, tier, won, m.Outcome(lead, won)) for lead, score, tier, won in rows
+        metrics.Scored(lead, score, tier, won, metrics.Outcome(lead, won))
+        for lead, score, tier, won in rows
     ]
 
 
 def test_auc_of_a_perfect_an_inverted_and_a_fully_tied_ranking():
     labels = [True, True, False, False, False]
-    assert m.roc_auc([9, 8, 3, 2, 1], labels) == 1.0
-    assert m.roc_auc([1, 2, 3, 8, 9], labels) == 0.0
-    assert m.roc_auc([5, 5, 5, 5, 5], labels) == 0.5
+    assert metrics.roc_auc([9, 8, 3, 2, 1], labels) == 1.0
+    assert metrics.roc_auc([1, 2, 3, 8, 9], labels) == 0.0
+    assert metrics.roc_auc([5, 5, 5, 5, 5], labels) == 0.5
 
 
 def test_auc_counts_ties_as_one_half():
     # positives 10, 5; negatives 5, 1: pairs (10>5) (10>1) (5=5: 1/2) (5>1) = 3.5 of 4
-    assert m.roc_auc([10, 5, 5, 1], [True, True, False, False]) == pytest.approx(3.5 / 4)
+    assert metrics.roc_auc([10, 5, 5, 1], [True, True, False, False]) == pytest.approx(3.5 / 4)
 
 
 def test_auc_is_undefined_with_one_outcome_only():
-    assert m.roc_auc([1, 2], [True, True]) is None
-    assert m.roc_auc([], []) is None
+    assert metrics.roc_auc([1, 2], [True, True]) is None
+    assert metrics.roc_auc([], []) is None
 
 
 @settings(max_examples=200, deadline=None)
@@ -44,26 +45,26 @@ def test_auc_equals_the_pairwise_definition(rows):
     pos = [s for s, y in rows if y]
     neg = [s for s, y in rows if not y]
     if not pos or not neg:
-        assert m.roc_auc(scores, labels) is None
+        assert metrics.roc_auc(scores, labels) is None
         return
     wins = sum(1.0 if p > n else 0.5 if p == n else 0.0 for p, n in itertools.product(pos, neg))
-    assert m.roc_auc(scores, labels) == pytest.approx(wins / (len(pos) * len(neg)))
+    assert metrics.roc_auc(scores, labels) == pytest.approx(wins / (len(pos) * len(neg)))
 
 
 def test_average_ranks():
-    assert m.average_ranks([30, 10, 20, 10]) == [4.0, 1.5, 3.0, 1.5]
+    assert metrics.average_ranks([30, 10, 20, 10]) == [4.0, 1.5, 3.0, 1.5]
 
 
 def test_deciles_keep_ties_together():
     items = scored(*[(str(i), i, None, i >= 15) for i in range(20)])  # 20 distinct scores
-    buckets = m.deciles(items)
+    buckets = metrics.deciles(items)
     assert [b.leads for b in buckets] == [2] * 10
     assert (buckets[0].lo, buckets[0].hi) == (18, 19)
     assert [b.converted for b in buckets] == [2, 2, 1, 0, 0, 0, 0, 0, 0, 0]
     assert buckets[0].lift == pytest.approx(1.0 / 0.25)
 
     tied = scored(*[(str(i), 50 if i < 6 else i, None, False) for i in range(10)])
-    buckets = m.deciles(tied)
+    buckets = metrics.deciles(tied)
     assert buckets[0].leads == 6 and (buckets[0].lo, buckets[0].hi) == (50, 50)
     assert sum(b.leads for b in buckets) == 10
     assert buckets[0].rate == 0.0
@@ -76,7 +77,7 @@ def test_conversion_and_lift_by_tier_in_model_order():
         ("c", 10, "cold", False),
         ("d", 5, None, True),
     )
-    tiers = m.by_tier(items, ["hot", "warm", "cold"])
+    tiers = metrics.by_tier(items, ["hot", "warm", "cold"])
     assert [(b.label, b.leads, b.converted) for b in tiers] == [
         ("hot", 2, 1),
         ("warm", 0, 0),
@@ -102,32 +103,33 @@ def test_precision_and_recall_by_hand(tmp_path):
         ("4", 40, "low", True),
         ("5", 10, "low", False),
     )
-    thresholds = m.tier_thresholds(mdl, items)
+    thresholds = metrics.tier_thresholds(mdl, items)
     assert thresholds == [("hot", 60), ("low", 10)]  # `top` has no leads and no lower bound
-    hot = m.cut("hot", 60, items)
+    hot = metrics.cut("hot", 60, items)
     assert (hot.selected, hot.true_positives) == (3, 2)
     assert hot.precision == pytest.approx(2 / 3)
     assert hot.recall == pytest.approx(2 / 3)
-    assert m.cut("x", 1000, items).precision is None
+    assert metrics.cut("x", 1000, items).precision is None
 
 
 def test_missed_lists_converted_leads_from_the_lowest_score():
     items = scored(
         ("b", 50, None, True), ("a", 50, None, True), ("c", 5, None, True), ("d", 1, None, False)
     )
-    assert [s.lead_id for s in m.missed(items)] == ["c", "a", "b"]
-    assert [s.lead_id for s in m.missed(items, limit=1)] == ["c"]
+    assert [s.lead_id for s in metrics.missed(items)] == ["c", "a", "b"]
+    assert [s.lead_id for s in metrics.missed(items, limit=1)] == ["c"]
 
 
 def test_capacity_picks_the_lowest_threshold_that_fits():
     # 10 weeks, 2 a week: at most 20 leads. Scores 0..29 once each.
     items = scored(*[(str(i), i, None, i % 3 == 0) for i in range(30)])
-    cap = m.capacity(items, per_week=2, weeks=10)
+    cap = metrics.capacity(items, per_week=2, weeks=10)
     assert cap.suggestion.threshold == 10 and cap.suggestion.selected == 20
     assert cap.weekly(cap.suggestion) == 2.0
     assert cap.next_lower.threshold == 9 and cap.next_lower.selected == 21
     assert (
-        m.capacity(scored(("a", 1, None, True), ("b", 1, None, False)), 0.1, 1).suggestion is None
+        metrics.capacity(scored(("a", 1, None, True), ("b", 1, None, False)), 0.1, 1).suggestion
+        is None
     )
 
 
@@ -135,4 +137,4 @@ def test_random_scores_have_auc_near_one_half():
     rng = random.Random(7)
     labels = [rng.random() < 0.3 for _ in range(4000)]
     scores = [rng.randint(0, 100) for _ in labels]
-    assert abs(m.roc_auc(scores, labels) - 0.5) < 0.03
+    assert abs(metrics.roc_auc(scores, labels) - 0.5) < 0.03

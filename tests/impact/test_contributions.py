@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leadrules.impact.changes import changes
+from leadrules.impact.contributions import Probe
 from leadrules.impact.diff import run_diff
-from leadrules.impact.probe import Probe
 from tests.conftest import EXAMPLES
 from tests.impact.helpers import model
 
