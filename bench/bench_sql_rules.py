@@ -13,8 +13,10 @@ the time of `SELECT * FROM lead_scores` and, with `--rules-view`, of reading
 `--shape catalog` (the default) writes the page rules `page_view where url == "/p/i"`, which
 the compiler turns into rows of a rule catalog; `--shape expressions` writes them
 `lower(url) == "/p/i"`, one SQL expression per rule (leadrules/targets/sql/catalog.py).
-Wall-clock times, and the CPU time of this process (the embedded engines' work; PostgreSQL and
-Spark work in other processes).
+PostgreSQL's tables are ANALYZEd after loading (as autovacuum does): without statistics its
+planner takes the freshly loaded events for a few rows and joins them to the catalog with a
+nested loop. Wall-clock times, and the CPU time of this process (the embedded engines' work;
+PostgreSQL and Spark work in other processes).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ def main() -> None:
     parser.add_argument("--dialects", nargs="+", default=["duckdb", "sqlite", "postgres"])
     parser.add_argument("--shape", choices=["catalog", "expressions"], default="catalog")
     parser.add_argument("--rules-view", action="store_true", help="also read lead_score_rules")
+    parser.add_argument("--chain", type=int, default=1200, help="terms of the or/and rules")
     args = parser.parse_args()
 
     from sql import engines
@@ -54,11 +57,14 @@ def main() -> None:
         import spark_session
 
         spark = spark_session.start()
-    print(f"shape {args.shape}, {args.leads} leads, {args.events} events, load {load_average()}")
+    print(
+        f"shape {args.shape}, chains of {args.chain}, {args.leads} leads, {args.events} events,"
+        f" load {load_average()}"
+    )
     try:
         print("rules  dialect   compile  create views  lead_scores  lead_score_rules  CPU")
         for n in args.rules:
-            model = load(large_model(n, catalog=args.shape == "catalog"))
+            model = load(large_model(n, chain=args.chain, catalog=args.shape == "catalog"))
             leads, events = large_data(n, args.leads, args.events // args.leads)
             for dialect in args.dialects:
                 cpu = time.process_time()
@@ -110,6 +116,8 @@ def run(dialect, script, leads, events, conn, rules_view) -> tuple[float, float,
         cur.execute("SET search_path TO bench")
     engines.create(cur, "leads", engines.LEADS, leads, dialect, mark)
     engines.create(cur, "events", engines.EVENTS, events, dialect, mark)
+    if dialect == "postgres":  # statistics, as autovacuum gives a loaded table
+        cur.execute("ANALYZE leads; ANALYZE events")
     start = time.perf_counter()
     execute(script)
     created = time.perf_counter() - start

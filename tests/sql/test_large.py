@@ -320,3 +320,61 @@ def test_the_catalog_examples_of_the_docs_are_catalog_rules(monkeypatch):
     text = 'model "doc"\nevent page_view(url: text)\npages:\n'
     model = load(text + "".join(f"  {r}\n" for r in rules))
     assert sorted(catalog.entries(model, {"url": "text"})) == [1, 2, 3]
+
+
+TWO_PROPS = """model "two"
+event view(url: text, ref: text)
+event click(url: text)
+pages:
+  view where url == "a": +1
+  view where ref == "a": +10
+  each view where ref in ["a", "b"] within 2d: +100 cap 200
+  click where url == "a": +1000
+"""
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "sqlite", "postgres"])
+def test_the_catalog_matches_each_rule_on_its_own_property(dialect, monkeypatch, request):
+    """Rules on two properties (`url`, `ref`) and two events sharing one (`url`): an event
+    whose `url` is "a" never counts for a `ref` rule, nor a click for a view rule."""
+    monkeypatch.setattr(catalog, "CATALOG_MIN", 1)
+    model = load(TWO_PROPS)
+    day = dt.timedelta(days=1)
+    seen = {
+        "1": [("view", "a", None, day)],  # url only: +1
+        "2": [("view", None, "a", day), ("view", "b", "b", 3 * day)],  # ref: +10 +100
+        "3": [("click", "a", None, day), ("view", "x", "b", day)] * 3,  # +1000, +200 (cap)
+    }
+    leads = [{"lead_id": lead} for lead in seen]
+    events = [
+        {"lead_id": lead, "event": e, "occurred_at": AS_OF - ago, "url": url, "ref": ref}
+        for lead, rows in seen.items()
+        for e, url, ref, ago in rows
+    ]
+    columns = [*engines.EVENTS[:3], ("url", "text"), ("ref", "text")]
+    script = engines.compile_sql(model, dialect, AS_OF)
+    assert "AND k.p = 2" in script
+    conn, clean = in_schema(dialect, request)
+    run = None
+    try:
+        if dialect == "duckdb":
+            import duckdb
+
+            cur, mark = duckdb.connect(), "?"
+        elif dialect == "sqlite":
+            import sqlite3
+
+            cur, mark = sqlite3.connect(":memory:"), "?"
+            run = cur.executescript
+        else:
+            cur, mark = conn.cursor(), "%s"
+        run = run or cur.execute
+        engines.create(cur, "leads", [("lead_id", "text")], leads, dialect, mark)
+        engines.create(cur, "events", columns, events, dialect, mark)
+        run(script)
+        got = engines.normalize(cur.execute("SELECT * FROM lead_scores").fetchall())
+    finally:
+        clean()
+    want = engines.expected(model, leads, events, AS_OF)
+    assert got == want
+    assert [row[1] for row in want] == [1, 110, 1200]

@@ -184,8 +184,9 @@ class CatalogSQL:
         for name in used:
             on = (
                 f"JOIN catalog_keys AS k ON k.event = e.event AND k.val = e.{self.prop_alias[name]}"
-                f" AND k.p = {self.prop_index[name]}"
             )
+            if len(used) > 1:  # one property: no filter (PostgreSQL under-estimates its rows)
+                on += f" AND k.p = {self.prop_index[name]}"
             lines = [
                 f"{pad}SELECT e.lead_id, k.i, COUNT(*) AS n",
                 f"{pad}FROM events_in_scope AS e",
