@@ -63,8 +63,13 @@ def assert_same(dialect, model, leads, events, conn, rules=True):
     )
     want = engines.expected(model, leads, events, AS_OF)
     assert got == want
-    if rule_sums is None:
-        return want
+    if rule_sums is not None:
+        assert_rules_explain(model, got, rule_sums)
+    return want
+
+
+def assert_rules_explain(model, got, rule_sums) -> None:
+    """lead_score_rules' points, summed and capped per group, are the group scores."""
     caps = {g.name: g.cap for g in model.groups}
     rebuilt = {
         (lead, grp): min(total, caps[grp]) if caps[grp] is not None else total
@@ -73,7 +78,6 @@ def assert_same(dialect, model, leads, events, conn, rules=True):
     for row in got:
         for group, value in zip(model.group_names, row[1:], strict=False):
             assert rebuilt.get((row[0], group), 0) == value
-    return want
 
 
 @pytest.mark.parametrize("dialect, rules, shape", CASES)
@@ -262,7 +266,7 @@ pages cap 40:
 """
 
 
-@pytest.mark.parametrize("dialect", ["duckdb", "sqlite", "postgres"])
+@pytest.mark.parametrize("dialect", ["duckdb", "sqlite", "postgres", "spark"])
 def test_the_catalog_at_its_edges(dialect, monkeypatch, request):
     """Counts exactly at a rule's threshold and at a cap's, events exactly on a window's start,
     an `in` list naming a value twice: lead 1 has two views of "a" (one on the 2-day edge),
@@ -281,11 +285,20 @@ def test_the_catalog_at_its_edges(dialect, monkeypatch, request):
         for lead, seen in views.items()
         for url, ago in seen
     ]
-    conn, clean = in_schema(dialect, request)
-    try:
-        want = assert_same(dialect, model, leads, events, conn)
-    finally:
-        clean()
+    if dialect == "spark":
+        from sql import spark_run
+
+        spark = request.getfixturevalue("spark")
+        got, _inputs, rule_sums = spark_run.run(spark, model, leads, events, AS_OF)
+        want = engines.expected(model, leads, events, AS_OF)
+        assert got == want
+        assert_rules_explain(model, got, rule_sums)
+    else:
+        conn, clean = in_schema(dialect, request)
+        try:
+            want = assert_same(dialect, model, leads, events, conn)
+        finally:
+            clean()
     # 3 + 8 - 6 (the `in` counts "a" once); 3 + 5 + 7 + 8 - 6 + 2; 0 + 2 - 6
     assert [row[1] for row in want] == [5, 19, -4]
 
