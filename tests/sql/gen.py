@@ -239,10 +239,13 @@ def datasets(draw):
     return lead_dicts, event_dicts
 
 
-def large_model(rules: int, group_size: int = 5000, chain: int = 1200) -> str:
+def large_model(rules: int, group_size: int = 5000, chain: int = 1200, catalog: bool = True) -> str:
     """A model of `rules` page rules (`page_view where url == "/p/i": +1`, some `each` with a
     cap) in groups of at most `group_size`, plus flat `or` and `and` chains of `chain` terms:
-    the shape of a B2C model with one rule per product page (issue 19)."""
+    the shape of a B2C model with one rule per product page (issue 19). Without `catalog`, the
+    page rules read `lower(url) == "/p/i"` (the same matches): a shape the compiler keeps as
+    one expression per rule."""
+    url = "url" if catalog else "lower(url)"
     lines = [
         'model "large"',
         "",
@@ -260,10 +263,10 @@ def large_model(rules: int, group_size: int = 5000, chain: int = 1200) -> str:
         for i in range(g, min(rules, g + group_size)):
             if i % 97 == 3:
                 lines.append(
-                    f'  each page_view where url == "/p/{i}" within 7d: +{i % 5 + 1} cap 3'
+                    f'  each page_view where {url} == "/p/{i}" within 7d: +{i % 5 + 1} cap 3'
                 )
             else:
-                lines.append(f'  page_view where url == "/p/{i}": +{i % 3 + 1}')
+                lines.append(f'  page_view where {url} == "/p/{i}": +{i % 3 + 1}')
     lines += ["engagement:", "  each cart: +2 cap 10", "tier hot >= 100", "tier warm 10..99"]
     return "\n".join(lines) + "\n"
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from leadrules import model as m
+from leadrules.targets.sql.catalog import CatalogSQL, entries, table
 from leadrules.targets.sql.exprs import (
     Renderer,
     Scope,
@@ -112,6 +113,8 @@ class QueryBuilder:
         self.properties_column = properties_column
         self.zoned = zoned
         self._chunks: list[range] | None = None
+        self._catalog: CatalogSQL | None = None
+        self._catalog_done = False  # computed yet
         # can the points of the plain rules, or the caps, add up past 32 bits?
         reach = sum(abs(r.points) + (r.cap or 0) for r in model.rules)
         self.wide = reach >= 2**31 - 1
@@ -144,6 +147,23 @@ class QueryBuilder:
                 bounds.append(self.sql.raw_bound(column, ">=", timestamp_text(low)))
         return [b for b in bounds if b]
 
+    def catalog(self) -> CatalogSQL | None:
+        """The rules compiled to rows of a catalog (a large model's, see catalog.py), or None."""
+        if not self._catalog_done:
+            self._catalog_done = True
+            found = entries(self.model, {name: typ for name, typ, _a in self.props()})
+            sources = {e.name: e.source for e in self.model.events}
+            self._catalog = (
+                CatalogSQL(self.sql, found, self.props(), sources, self.window_start)
+                if found
+                else None
+            )
+        return self._catalog
+
+    def in_catalog(self, i: int) -> bool:
+        catalog = self.catalog()
+        return catalog is not None and i in catalog.found
+
     # -- the points queries
     def chunks(self) -> list[range]:
         """The rules (1-based positions) of each points view: all of them, or, where the dialect
@@ -158,12 +178,15 @@ class QueryBuilder:
         if limit is None or n <= limit:
             return [range(1, n + 1)]
         out: list[range] = []
-        start, counts = 1, set[tuple]()
+        start, columns, counts = 1, 0, set[tuple]()
         for i, rule in enumerate(self.model.rules, 1):
+            if self.in_catalog(i):  # no column of its own
+                continue
             needed = set(event_counts([rule]))
-            if i - start >= limit or len(counts | needed) > limit:
+            if columns >= limit or len(counts | needed) > limit:
                 out.append(range(start, i))
-                start, counts = i, set()
+                start, columns, counts = i, 0, set()
+            columns += 1
             counts |= needed
         out.append(range(start, n + 1))
         return out
@@ -176,7 +199,8 @@ class QueryBuilder:
         model, sql = self.model, self.sql
         chunk = chunk if chunk is not None else range(1, len(model.rules) + 1)
         all_rules = model.rules  # a property: computed on each access
-        rules = [(i, all_rules[i - 1]) for i in chunk]
+        rules = [(i, all_rules[i - 1]) for i in chunk if not self.in_catalog(i)]
+        catalog = self.catalog() if not chunk or chunk[0] == 1 else None
         attrs = list(model.attributes)
         attr_alias = self.attr_aliases()
         counts = event_counts([rule for _i, rule in rules])
@@ -197,15 +221,17 @@ class QueryBuilder:
             lead_cols.append(
                 (count_alias[key], f"COALESCE(c.{count_alias[key]}, 0)" if has_events else "0")
             )
-        ctes = []
+        ctes, joins = [], []
+        if has_events or catalog is not None:
+            scoped = counts + (catalog.counts() if catalog is not None else [])
+            ctes.append(("events_in_scope", lambda pad: self.events_in_scope(sources, scoped, pad)))
         if has_events:
-            ctes.append(("events_in_scope", lambda pad: self.events_in_scope(sources, counts, pad)))
             ctes.append(("event_counts", lambda pad: self.event_counts(counts, count_alias, pad)))
-        joins = (
-            [f"LEFT JOIN event_counts AS c ON c.lead_id = l.{sql.ident('lead_id')}"]
-            if has_events
-            else []
-        )
+            joins.append(f"LEFT JOIN event_counts AS c ON c.lead_id = l.{sql.ident('lead_id')}")
+        if catalog is not None:
+            ctes += [*catalog.ctes(), ("catalog_sums", catalog.sums)]
+            joins.append(f"LEFT JOIN catalog_sums AS k ON k.lead_id = l.{sql.ident('lead_id')}")
+            lead_cols += [(f"c{g}", f"COALESCE(k.c{g}, 0)") for g in catalog.groups]
         leads = f"{self.relation('leads')} AS l"
         ctes.append(("lead_facts", lambda pad: _select(lead_cols, leads, *joins, pad=pad)))
         scope = Scope(attrs=attr_alias, counts=count_alias)
@@ -213,6 +239,8 @@ class QueryBuilder:
         cols = [("lead_id", "lead_id")]
         for i, rule in rules:
             cols.append((f"r{i}", self.rule_points(rule, render, count_alias)))
+        if catalog is not None:
+            cols += [(f"c{g}", f"c{g}") for g in catalog.groups]
         for name in self.tier_attrs():
             cols.append((attr_alias[name], attr_alias[name]))
         return _with(ctes, _select(cols, "lead_facts"))
@@ -309,13 +337,26 @@ class QueryBuilder:
         group_cols = list(keys)
         ctes = []
         sums = {}
+        catalog = self.catalog()
+        in_catalog = set(catalog.groups) if catalog is not None else set()
+
+        def terms(gi: int, group: m.Group, chunk: range | None) -> list[str]:
+            """The group's columns in a points view (`chunk`, None: the only one)."""
+            out = [
+                f"r{index[r.id]}"
+                for r in group.rules
+                if (chunk is None or index[r.id] in chunk) and not self.in_catalog(index[r.id])
+            ]
+            if gi in in_catalog and (chunk is None or chunk[0] == 1):
+                out.append(f"c{gi}")
+            return out
+
         if more_points:
             parts = []
             for chunk, relation in zip(self.chunks(), [points, *more_points], strict=True):
                 cols = list(keys)
                 for gi, group in enumerate(model.groups, 1):
-                    terms = [f"r{index[r.id]}" for r in group.rules if index[r.id] in chunk]
-                    cols.append((f"s{gi}", balanced(terms, "+") or "0"))
+                    cols.append((f"s{gi}", balanced(terms(gi, group, chunk), "+") or "0"))
                 parts.append(_select(cols, relation, pad="  "))
             ctes.append(("partial_sums", lambda pad: "\n  UNION ALL\n".join(parts)))
             source = "partial_sums"
@@ -325,7 +366,7 @@ class QueryBuilder:
         else:
             source, group_by = points, []
             for gi, group in enumerate(model.groups, 1):
-                sums[gi] = balanced([f"r{index[r.id]}" for r in group.rules], "+") or "0"
+                sums[gi] = balanced(terms(gi, group, None), "+") or "0"
         for gi, group in enumerate(model.groups, 1):
             total = sums[gi]
             if group.cap is not None:
@@ -380,26 +421,22 @@ class QueryBuilder:
                 ("rule_text", f"CAST(NULL AS {sql.type_name('text')})"),
             ]
             return _select(cols, points, "WHERE 1 = 0")
-        names = ("i", "grp", "rule", "rule_text")
-        as_values = len(rules) > CATALOG_ROWS and sql.values_lists
+        catalog = self.catalog()
+        names = ("i", "grp", "rule", "rule_text") + (("f",) if catalog is not None else ())
         rows = []
         for i, rule in enumerate(rules, 1):
             values = [str(i), sql.string(rule.group), sql.string(rule.id), sql.string(rule.text)]
-            if as_values:
-                rows.append("(" + ", ".join(values) + ")")
-                continue
-            if i == 1:
-                values = [f"{v} AS {n}" for v, n in zip(values, names, strict=False)]
-            rows.append("SELECT " + ", ".join(values))
+            if catalog is not None:
+                values.append("1" if self.in_catalog(i) else "0")
+            rows.append(values)
         # built with its own layout, never re-indented
-        if as_values:
-            catalog = "VALUES\n  " + ",\n  ".join(rows)
-            catalog_name = f"rule_catalog ({', '.join(names)})"
-        else:
-            catalog, catalog_name = "\n  UNION ALL ".join(rows), "rule_catalog"
+        ctes = [table(sql, "rule_catalog", names, rows, len(rules) > CATALOG_ROWS)]
         parts = []
         for chunk, relation in zip(self.chunks(), [points, *(more_points or [])], strict=True):
-            pick = "CASE k.i " + " ".join(f"WHEN {i} THEN p.r{i}" for i in chunk) + " END"
+            own = [i for i in chunk if not self.in_catalog(i)]
+            if not own:
+                continue
+            pick = "CASE k.i " + " ".join(f"WHEN {i} THEN p.r{i}" for i in own) + " END"
             cols = [
                 ("lead_id", "p.lead_id"),
                 ("grp", "k.grp"),
@@ -407,10 +444,21 @@ class QueryBuilder:
                 ("points", pick),
                 ("rule_text", "k.rule_text"),
             ]
-            where = [] if not more_points else [f"WHERE k.i BETWEEN {chunk[0]} AND {chunk[-1]}"]
-            parts.append(_select(cols, f"{relation} AS p", "CROSS JOIN rule_catalog AS k", *where))
+            where = ["k.f = 0"] if catalog is not None else []
+            if more_points:
+                where.append(f"k.i BETWEEN {chunk[0]} AND {chunk[-1]}")
+            clauses = ["WHERE " + " AND ".join(where)] if where else []
+            parts.append(
+                _select(cols, f"{relation} AS p", "CROSS JOIN rule_catalog AS k", *clauses)
+            )
+        if catalog is not None:
+            sources = list(dict.fromkeys(e.source for e in self.model.events))
+            scoped = catalog.counts()
+            ctes.append(("events_in_scope", lambda pad: self.events_in_scope(sources, scoped, pad)))
+            ctes += catalog.ctes()
+            parts.append(catalog.rule_rows(points))
         body = "\nUNION ALL\n".join(parts)
-        return _with([(catalog_name, lambda pad: pad + catalog)], body)
+        return _with(ctes, body)
 
 
 def balanced(terms: list[str], op: str, flat: int = 50, width: int = 8) -> str:
