@@ -17,6 +17,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+from leadrules.data.values import NUMBER_FORM
+
 DIALECTS = ("duckdb", "sqlite", "postgres", "bigquery", "snowflake", "spark", "trino")
 # Rules (and event counts) per points view where a view's columns are limited: PostgreSQL 1,600
 # (and 1,664 in a SELECT list), SQLite 2,000; 250 keeps each view quick to plan. Elsewhere one
@@ -24,6 +26,12 @@ DIALECTS = ("duckdb", "sqlite", "postgres", "bigquery", "snowflake", "spark", "t
 MAX_COLUMNS = {"postgres": 250, "sqlite": 250}
 # Dialects without a `VALUES` list as a table: the rule catalog stays a UNION ALL of SELECTs.
 NO_VALUES = {"bigquery"}
+# the refused values' forms and words (leadrules.data.values: one definition)
+SPACE_RE = "[ \\t\\n\\r\\x0b\\x0c]*"
+BIG_TEXT = (
+    "not read by the SQL target: a JSON number with a fraction or an exponent in a text "
+    "property (SQLite), or one of 2^53 or more; write it as a JSON string"
+)
 PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -47,6 +55,7 @@ class Dialect:
             bytecode_cache=_bytecode_cache(),
         )
         self.env.globals["sql"] = self
+        self.env.globals.update(NUMBER_FORM=NUMBER_FORM, SPACE_RE=SPACE_RE, BIG_TEXT=BIG_TEXT)
         self.env.tests["plain"] = lambda name: PLAIN.fullmatch(name) is not None
         self._layers = [self.env.get_template("macros/default.sql").module]
         if (TEMPLATES / "macros" / f"{name}.sql").exists():
