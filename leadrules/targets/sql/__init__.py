@@ -1,13 +1,15 @@
 """`--target sql`: the Model as views in seven SQL dialects.
 
-`compile(model, options)` returns one script that (re)creates three views over the relations
+`compile(model, options)` returns one script that (re)creates the views over the relations
 `leads` and `events` (renamed by `--leads-table`/`--events-table`):
 
+- `lead_score_input_problems(input_table, lead_id, column_name, value_text, reason)`: the rows
+  the interpreter would refuse; the other views leave out their leads (problems.py);
 - `lead_scores(lead_id, <group>..., score, tier)`: what `leadrules score` prints;
 - `lead_score_rules(lead_id, grp, rule, points, rule_text)`: every rule's points for every lead;
 - `lead_score_points`: their common base (one column of points per rule), internal.
 
-`queries(model, options, relation)` gives the three SELECTs alone (the dbt target and the DuckDB
+`queries(model, options, relation)` gives the SELECTs alone (the dbt target and the DuckDB
 engine use them). See docs/targets/sql.md.
 """
 
