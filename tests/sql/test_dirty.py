@@ -431,3 +431,31 @@ def test_ids_are_text_an_integer_lead_id_joins_only_its_own_digits(engine, reque
         in_schema(pg, lambda: go(pg))
     else:
         go()
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "sqlite"])
+def test_a_case_insensitive_key_column_joins_only_equal_ids(engine):
+    """A key column `COLLATE NOCASE` (DuckDB, SQLite): lead `Ab` gets the events of `Ab`, not of
+    `ab`; the ids are text compared byte for byte, as the interpreter compares them."""
+    model = load("event buy\neach buy: +1 cap 5\n")
+    if engine == "duckdb":
+        import duckdb
+
+        con = cur = duckdb.connect()
+        stamp = "TIMESTAMP"
+    else:
+        import sqlite3
+
+        con = cur = sqlite3.connect(":memory:")
+        stamp = "TEXT"
+    cur.execute("CREATE TABLE leads (lead_id VARCHAR COLLATE NOCASE)")
+    cur.execute(
+        f"CREATE TABLE events (lead_id VARCHAR COLLATE NOCASE, event VARCHAR, occurred_at {stamp})"
+    )
+    cur.execute("INSERT INTO leads VALUES ('Ab')")
+    at = cell(T, "time", engine)
+    cur.executemany("INSERT INTO events VALUES (?, 'buy', ?)", [("Ab", at), ("ab", at), ("AB", at)])
+    script = compile_sql(model, Options(dialect=engine, as_of=AS_OF)).text
+    (con.executescript if engine == "sqlite" else cur.execute)(script)
+    scores, problems = read_views(cur)
+    assert [tuple(r) for r in scores] == [("Ab", 1, 1, None)] and problems == []

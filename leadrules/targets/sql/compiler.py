@@ -129,8 +129,13 @@ class QueryBuilder:
         self.as_of = sql.timestamp(timestamp_text(as_of)) if as_of else sql.now()
 
     def key(self, column: str) -> str:
-        """A lead key as the language reads it: text (`007` is not 7), empty is missing."""
+        """A lead key as the language reads it: text (`007` is not 7); empty or NULL is a
+        missing key (`missing_key`)."""
         return self.sql.key_value(column) if self.checks else column
+
+    @staticmethod
+    def missing_key(key: str) -> str:
+        return f"COALESCE({key}, '') = ''"
 
     def time(self, column: str) -> str:
         """A time column in the dialect's one representation of times (see `time_value`)."""
@@ -222,7 +227,7 @@ class QueryBuilder:
         leads = f"{self.relation('leads')} AS l"
         if self.checks:
             joins += [
-                f"WHERE {lead_key} IS NOT NULL",
+                f"WHERE {lead_key} <> ''",
                 f"  AND NOT EXISTS (SELECT 1 FROM {self.relation('problems')} AS x "
                 f"WHERE x.lead_id = {lead_key})",
             ]

@@ -39,7 +39,7 @@ def problems_query(builder) -> str:
                     builder.key_column,
                     as_text(f"l.{sql.ident(builder.key_column)}"),
                     _when(
-                        f"{lead_key} IS NULL",
+                        builder.missing_key(lead_key),
                         sql.string(f"missing lead key: column `{builder.key_column}` is empty"),
                     ),
                 )
@@ -48,7 +48,7 @@ def problems_query(builder) -> str:
     ]
     dup_key = builder.key(f"d.{sql.ident(builder.key_column)}")
     duplicates = (
-        f"(SELECT {dup_key} FROM {builder.relation('leads')} AS d "
+        f"(SELECT {dup_key} FROM {builder.relation('leads')} AS d WHERE {dup_key} <> '' "
         f"GROUP BY {dup_key} HAVING COUNT(*) > 1)"
     )
     branches.append(
@@ -92,7 +92,7 @@ def _events_branch(builder, as_text) -> str:
             builder.key_column,
             as_text(e(builder.key_column)),
             _when(
-                f"{key} IS NULL",
+                builder.missing_key(key),
                 sql.string(f"missing lead key in column `{builder.key_column}`"),
             ),
         ),
@@ -154,7 +154,7 @@ def _branch(sql, table: str, source: str, key: str, checks: list[tuple[str, str,
     gives a reason. The reasons are computed once, in a subquery."""
     from leadrules.targets.sql.compiler import _select
 
-    inner = [("lead_id", key)]
+    inner = [("lead_id", f"NULLIF({key}, '')")]
     for i, (_c, value, reason) in enumerate(checks):
         inner += [(f"v{i}", value), (f"c{i}", reason)]
     text = sql.type_name("text")

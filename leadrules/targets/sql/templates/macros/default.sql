@@ -40,9 +40,9 @@
 {% macro empty_to_null(x) %}NULLIF({{ x }}, ''){% endmacro %}
 {#- a text column as the language reads it: empty is missing, compared byte for byte -#}
 {% macro text_value(x) %}{{ sql.empty_to_null(x) }}{% endmacro %}
-{#- a lead key as the language reads it (the SQL target): text, so an integer key 7 joins `7`
-    but not `007` or ` 7`; empty is missing -#}
-{% macro key_value(x) %}{{ sql.text_value(sql.cast(x, 'text')) }}{% endmacro %}
+{#- a lead key as the language reads it (the SQL target): text compared byte for byte, so an
+    integer key 7 joins `7` but not `007` or ` 7` (empty or NULL: a missing key, refused) -#}
+{% macro key_value(x) %}{{ sql.cast(x, 'text') }}{% endmacro %}
 {#- a number column as the language reads it: the decimal value it shows -#}
 {% macro number_value(x) %}{{ x }}{% endmacro %}
 {#- a bool column as the language reads it -#}

@@ -52,5 +52,4 @@ CASE WHEN {{ kind }} IN ('OBJECT', 'ARRAY') OR ({{ kind }} IN ('BIGINT', 'UBIGIN
 CASE {{ kind }} WHEN 'BOOLEAN' THEN 'expected text, got a bool' WHEN 'OBJECT' THEN 'expected text, got dict' WHEN 'ARRAY' THEN 'expected text, got list' WHEN 'DOUBLE' THEN CASE WHEN {{ sql.json_prop(column, name, type) }} IS NULL THEN {{ sql.string(BIG_TEXT) }} END END
 {%- endif -%}
 {% endmacro %}
-{#- text_value reads any column as text already -#}
-{% macro key_value(x) %}{{ sql.text_value(x) }}{% endmacro %}
+{% macro key_value(x) %}CAST({{ x }} AS VARCHAR) COLLATE "binary"{% endmacro %}

@@ -59,5 +59,6 @@ CASE WHEN {{ kind }} IN ('object', 'array') THEN 'expected a bool (true/false, y
 CASE {{ kind }} WHEN 'boolean' THEN 'expected text, got a bool' WHEN 'object' THEN 'expected text, got dict' WHEN 'array' THEN 'expected text, got list' WHEN 'number' THEN CASE WHEN {{ sql.json_prop(column, name, type) }} IS NULL THEN {{ sql.string(BIG_TEXT) }} END END
 {%- endif -%}
 {% endmacro %}
-{#- text_value reads any column as text already -#}
-{% macro key_value(x) %}{{ sql.text_value(x) }}{% endmacro %}
+{#- a key as text: `text` equality is byte for byte in every deterministic collation, and a
+    plain cast keeps the column's statistics for the planner (NULLIF or COLLATE would not) -#}
+{% macro key_value(x) %}CAST({{ x }} AS TEXT){% endmacro %}

@@ -77,5 +77,5 @@ CASE WHEN {{ kind }} IN ('object', 'array') THEN 'expected a bool (true/false, y
 CASE {{ kind }} WHEN 'true' THEN 'expected text, got a bool' WHEN 'false' THEN 'expected text, got a bool' WHEN 'object' THEN 'expected text, got dict' WHEN 'array' THEN 'expected text, got list' WHEN 'real' THEN CASE WHEN ({{ sql.json_prop(column, name, type) }}) IS NULL THEN {{ sql.string(BIG_TEXT) }} END END
 {%- endif -%}
 {% endmacro %}
-{#- text_value reads any column as text already -#}
-{% macro key_value(x) %}{{ sql.text_value(x) }}{% endmacro %}
+{#- a CAST keeps the column's collation (NOCASE): BINARY, as the join compares -#}
+{% macro key_value(x) %}CAST({{ x }} AS TEXT) COLLATE BINARY{% endmacro %}
