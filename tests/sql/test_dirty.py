@@ -459,3 +459,94 @@ def test_a_case_insensitive_key_column_joins_only_equal_ids(engine):
     (con.executescript if engine == "sqlite" else cur.execute)(script)
     scores, problems = read_views(cur)
     assert [tuple(r) for r in scores] == [("Ab", 1, 1, None)] and problems == []
+
+
+TIME_MODEL = """event v(t: time)
+fit:
+  v where days_since(t) < 30: +1
+  v where t > 2025-12-20T12:00:00Z: +10
+  v where t is missing: +100
+"""
+TIMES = [
+    "2025-12-20T10:00:00Z",  # before the bound
+    "2025-12-20T15:00:00+03:00",  # 12:00 UTC: not after it
+    "2025-12-20T13:00:00",  # no zone: UTC, after it
+    "2025-12-21",  # a date: midnight UTC
+    " 2025-12-21T00:00:00.5-0130 ",  # spaces, a fraction, a basic offset
+    "",  # missing
+    "yesterday",  # refused
+]
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "sqlite", "postgres"])
+@pytest.mark.parametrize("json_props", [False, True], ids=["columns", "json"])
+def test_time_properties_compare_as_instants(engine, json_props, request):
+    """A `time` property is compared in the dialect's one representation of times (it was
+    compared raw on SQLite and PostgreSQL): with a zone it is that instant, without one UTC;
+    text that is not a timestamp is refused. Columns hold typed timestamps (text on SQLite),
+    JSON holds the text."""
+    model = load(TIME_MODEL)
+    texts = TIMES if (json_props or engine == "sqlite") else TIMES[:5]
+    leads = [{"lead_id": f"t{i}"} for i in range(len(texts))]
+    events = []
+    for i, text in enumerate(texts):
+        if json_props or engine == "sqlite":
+            value = text
+        else:  # a typed column: the instant the text means, as a naive UTC or aware datetime
+            from leadrules.data.values import to_time
+
+            value = to_time(text)
+        row = event(f"t{i}", "v", at=T, t=value)
+        if json_props:
+            row["props_text"] = json.dumps({"t": text})
+        events.append(row)
+
+    def go(pg=None):
+        if engine == "duckdb":
+            import duckdb
+
+            con = cur = duckdb.connect()
+        elif engine == "sqlite":
+            import sqlite3
+
+            con = cur = sqlite3.connect(":memory:")
+        else:
+            cur = pg.cursor()
+        types = {**TYPES[engine], "json": JSON_TYPE[engine]}
+        mark = "%s" if engine == "postgres" else "?"
+        cur.execute("CREATE TABLE leads (lead_id TEXT)")
+        cur.executemany(f"INSERT INTO leads VALUES ({mark})", [(r["lead_id"],) for r in leads])
+        last = f"props {types['json']}" if json_props else f"t {types['time']}"
+        cur.execute(
+            f"CREATE TABLE events (lead_id TEXT, event TEXT, occurred_at {types['time']}, {last})"
+        )
+        cur.executemany(
+            f"INSERT INTO events VALUES ({mark}, {mark}, {mark}, {mark})",
+            [
+                (
+                    e["lead_id"],
+                    "v",
+                    cell(e["occurred_at"], "time", engine),
+                    e["props_text"] if json_props else cell(e["t"], "time", engine),
+                )
+                for e in events
+            ],
+        )
+        options = Options(
+            dialect=engine, as_of=AS_OF, properties_column="props" if json_props else None
+        )
+        text = compile_sql(model, options).text
+        (con.executescript if engine == "sqlite" else cur.execute)(text)
+        scores, problems = read_views(cur)
+        # the interpreter reads the same texts (typed columns: their ISO form)
+        for e in events:
+            if isinstance(e.get("t"), dt.datetime):
+                e["t"] = e["t"].isoformat()
+        verify(model, leads, events, json_props, scores, problems)
+        assert len(scores) == len(texts) - (texts[-1] == "yesterday")
+
+    if engine == "postgres":
+        pg = request.getfixturevalue("pg")
+        in_schema(pg, lambda: go(pg))
+    else:
+        go()

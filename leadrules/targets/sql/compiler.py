@@ -258,6 +258,8 @@ class QueryBuilder:
                     expr = sql.number_value(expr)
                 elif typ == "bool":
                     expr = sql.bool_value(expr)
+            if typ == "time":  # compared with literals in the dialect's one time representation
+                expr = self.time(expr)
             cols.append((alias, sql.text_value(expr) if typ == "text" else expr))
         names = ", ".join(sql.string(s) for s in sources)
         where = [

@@ -17,7 +17,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from leadrules.data.values import NUMBER_FORM
+from leadrules.data.values import NUMBER_FORM, TIME_FORM
 
 DIALECTS = ("duckdb", "sqlite", "postgres", "bigquery", "snowflake", "spark", "trino")
 # Rules (and event counts) per points view where a view's columns are limited: PostgreSQL 1,600
@@ -55,7 +55,9 @@ class Dialect:
             bytecode_cache=_bytecode_cache(),
         )
         self.env.globals["sql"] = self
-        self.env.globals.update(NUMBER_FORM=NUMBER_FORM, SPACE_RE=SPACE_RE, BIG_TEXT=BIG_TEXT)
+        self.env.globals.update(
+            NUMBER_FORM=NUMBER_FORM, TIME_FORM=TIME_FORM, SPACE_RE=SPACE_RE, BIG_TEXT=BIG_TEXT
+        )
         self.env.tests["plain"] = lambda name: PLAIN.fullmatch(name) is not None
         self._layers = [self.env.get_template("macros/default.sql").module]
         if (TEMPLATES / "macros" / f"{name}.sql").exists():

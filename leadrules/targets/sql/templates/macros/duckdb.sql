@@ -37,7 +37,11 @@ CASE WHEN {{ kind }} IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN {{ d }} WHEN {{ kin
 CASE {{ kind }} WHEN 'BOOLEAN' THEN CAST({{ j }} AS BOOLEAN) WHEN 'VARCHAR' THEN CASE LOWER(TRIM({{ t }}, {{ sql.space() }})) WHEN 'true' THEN TRUE WHEN 'yes' THEN TRUE WHEN '1' THEN TRUE WHEN 'false' THEN FALSE WHEN 'no' THEN FALSE WHEN '0' THEN FALSE END WHEN 'BIGINT' THEN CASE {{ d }} WHEN 1 THEN TRUE WHEN 0 THEN FALSE END WHEN 'UBIGINT' THEN CASE {{ d }} WHEN 1 THEN TRUE WHEN 0 THEN FALSE END WHEN 'DOUBLE' THEN CASE {{ d }} WHEN 1 THEN TRUE WHEN 0 THEN FALSE END END
 {%- elif type == 'text' -%}
 CASE {{ kind }} WHEN 'VARCHAR' THEN {{ t }} WHEN 'BIGINT' THEN CAST({{ j }} AS VARCHAR) WHEN 'UBIGINT' THEN CAST({{ j }} AS VARCHAR) WHEN 'DOUBLE' THEN CASE WHEN {{ d }} = TRUNC({{ d }}) AND ABS({{ d }}) < 9007199254740992 THEN CAST(CAST({{ d }} AS BIGINT) AS VARCHAR) WHEN isfinite({{ d }}) AND {{ d }} <> TRUNC({{ d }}) THEN CAST({{ d }} AS VARCHAR) END END
-{%- else %}{{ sql.cast(sql.empty_to_null(sql.json_text(column, name)), type) }}{% endif -%}
+{%- else -%}
+{#- a time: with a zone, that instant; without one, UTC (TIMESTAMPTZ reads it in the session's
+    TimeZone, so the zone-less text goes through TIMESTAMP) -#}
+CASE WHEN {{ kind }} = 'VARCHAR' AND regexp_full_match({{ t }}, '{{ SPACE_RE }}{{ TIME_FORM }}{{ SPACE_RE }}') THEN CASE WHEN regexp_matches(TRIM({{ t }}, {{ sql.space() }}), ':[0-9][0-9](\.[0-9]+)?(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$') THEN TRY_CAST(TRIM({{ t }}, {{ sql.space() }}) AS TIMESTAMPTZ) ELSE TIMEZONE('UTC', TRY_CAST(TRIM({{ t }}, {{ sql.space() }}) AS TIMESTAMP)) END END
+{%- endif -%}
 {% endmacro %}
 {% macro json_prop_problem(column, name, type) %}
 {%- set j %}JSON_EXTRACT({{ column }}, '$.{{ name }}'){% endset -%}
@@ -50,6 +54,8 @@ CASE {{ kind }} WHEN 'BOOLEAN' THEN 'expected a number, got a bool' WHEN 'OBJECT
 CASE WHEN {{ kind }} IN ('OBJECT', 'ARRAY') OR ({{ kind }} IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'VARCHAR') AND {{ sql.json_prop(column, name, type) }} IS NULL AND TRIM({{ t }}, {{ sql.space() }}) <> '') THEN 'expected a bool (true/false, yes/no, 1/0)' END
 {%- elif type == 'text' -%}
 CASE {{ kind }} WHEN 'BOOLEAN' THEN 'expected text, got a bool' WHEN 'OBJECT' THEN 'expected text, got dict' WHEN 'ARRAY' THEN 'expected text, got list' WHEN 'DOUBLE' THEN CASE WHEN {{ sql.json_prop(column, name, type) }} IS NULL THEN {{ sql.string(BIG_TEXT) }} END END
+{%- elif type == 'time' -%}
+CASE WHEN {{ kind }} IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'BOOLEAN', 'OBJECT', 'ARRAY') OR ({{ kind }} = 'VARCHAR' AND TRIM({{ t }}, {{ sql.space() }}) <> '' AND {{ sql.json_prop(column, name, type) }} IS NULL) THEN 'expected an ISO-8601 timestamp' END
 {%- endif -%}
 {% endmacro %}
 {% macro key_value(x) %}CAST({{ x }} AS VARCHAR) COLLATE "binary"{% endmacro %}

@@ -44,7 +44,10 @@ CASE {{ kind }} WHEN 'number' THEN CASE WHEN ABS({{ n }}) <= 1.7976931348623157e
 CASE {{ kind }} WHEN 'boolean' THEN CAST({{ t }} AS BOOLEAN) WHEN 'string' THEN CASE LOWER({{ s }}) WHEN 'true' THEN TRUE WHEN 'yes' THEN TRUE WHEN '1' THEN TRUE WHEN 'false' THEN FALSE WHEN 'no' THEN FALSE WHEN '0' THEN FALSE END WHEN 'number' THEN CASE {{ n }} WHEN 1 THEN TRUE WHEN 0 THEN FALSE END END
 {%- elif type == 'text' -%}
 CASE {{ kind }} WHEN 'string' THEN {{ t }} WHEN 'number' THEN CASE WHEN ABS({{ n }}) >= 9007199254740992 THEN NULL WHEN {{ n }} = TRUNC({{ n }}) THEN CAST(TRUNC({{ n }}) AS TEXT) ELSE CAST(CAST({{ t }} AS DOUBLE PRECISION) AS TEXT) END END
-{%- else %}{{ sql.cast(sql.empty_to_null(sql.json_text(column, name)), type) }}{% endif -%}
+{%- else -%}
+{#- a time: with a zone, that instant; without one, UTC (not the session's TimeZone) -#}
+CASE WHEN {{ kind }} = 'string' AND {{ t }} ~ '^{{ SPACE_RE }}{{ TIME_FORM }}{{ SPACE_RE }}$' THEN CASE WHEN {{ s }} ~ ':[0-9][0-9](\.[0-9]+)?(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$' THEN CAST({{ s }} AS TIMESTAMPTZ) ELSE CAST({{ s }} AS TIMESTAMP) AT TIME ZONE 'UTC' END END
+{%- endif -%}
 {% endmacro %}
 {% macro json_prop_problem(column, name, type) %}
 {%- set j %}CAST({{ column }} -> '{{ name }}' AS JSONB){% endset -%}
@@ -57,6 +60,8 @@ CASE {{ kind }} WHEN 'boolean' THEN 'expected a number, got a bool' WHEN 'object
 CASE WHEN {{ kind }} IN ('object', 'array') THEN 'expected a bool (true/false, yes/no, 1/0)' WHEN {{ kind }} IN ('number', 'string') THEN CASE WHEN {{ sql.json_prop(column, name, type) }} IS NULL AND {{ s }} <> '' THEN 'expected a bool (true/false, yes/no, 1/0)' END END
 {%- elif type == 'text' -%}
 CASE {{ kind }} WHEN 'boolean' THEN 'expected text, got a bool' WHEN 'object' THEN 'expected text, got dict' WHEN 'array' THEN 'expected text, got list' WHEN 'number' THEN CASE WHEN {{ sql.json_prop(column, name, type) }} IS NULL THEN {{ sql.string(BIG_TEXT) }} END END
+{%- elif type == 'time' -%}
+CASE WHEN {{ kind }} IN ('number', 'boolean', 'object', 'array') OR ({{ kind }} = 'string' AND {{ s }} <> '' AND NOT {{ t }} ~ '^{{ SPACE_RE }}{{ TIME_FORM }}{{ SPACE_RE }}$') THEN 'expected an ISO-8601 timestamp' END
 {%- endif -%}
 {% endmacro %}
 {#- a key as text: `text` equality is byte for byte in every deterministic collation, and a

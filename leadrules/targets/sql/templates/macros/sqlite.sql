@@ -1,7 +1,9 @@
 {#- SQLite: no timestamp type, no REVERSE; LIKE ignores case, so it is never used. -#}
 {#- times are ISO-8601 text (`T` or a space, `Z`, an offset or none meaning UTC, any fraction),
     compared as JULIANDAY numbers: whole milliseconds, whatever the text's form -#}
-{% macro time_value(x, zoned=false) %}JULIANDAY(CASE WHEN TYPEOF({{ x }}) = 'text' THEN {{ sql.trimmed(x) }} END){% endmacro %}
+{#- JULIANDAY takes offsets as ±HH:MM only: `+0300` and `+03` (after a clock) are rewritten -#}
+{% macro iso_time(t) %}CASE WHEN {{ t }} GLOB '*:*[0-9][+-][0-9][0-9][0-9][0-9]' THEN SUBSTR({{ t }}, 1, LENGTH({{ t }}) - 2) || ':' || SUBSTR({{ t }}, -2) WHEN {{ t }} GLOB '*:*[0-9][+-][0-9][0-9]' THEN {{ t }} || ':00' ELSE {{ t }} END{% endmacro %}
+{% macro time_value(x, zoned=false) %}JULIANDAY(CASE WHEN TYPEOF({{ x }}) = 'text' THEN {{ sql.iso_time(sql.trimmed(x)) }} END){% endmacro %}
 {% macro timestamp(text) %}JULIANDAY('{{ text }}'){% endmacro %}
 {% macro type_name(type) %}{{ {'number': 'REAL', 'text': 'TEXT', 'bool': 'INTEGER', 'time': 'TEXT'}[type] }}{% endmacro %}
 {% macro integer_type() %}INTEGER{% endmacro %}
@@ -47,7 +49,7 @@ DROP VIEW IF EXISTS {{ name }};
 {% macro bool_problem(x) %}CASE WHEN {{ x }} IS NOT NULL AND ({{ sql.bool_value(x) }}) IS NULL AND NOT (TYPEOF({{ x }}) = 'text' AND {{ sql.trimmed(x) }} = '') THEN 'expected a bool (true/false, yes/no, 1/0)' END{% endmacro %}
 {#- JULIANDAY reads more than the one timestamp form (`now`, `10:00`, day numbers): a time is
     text starting with a date -#}
-{% macro time_problem(x) %}CASE WHEN TYPEOF({{ x }}) IN ('integer', 'real', 'blob') THEN 'expected an ISO-8601 timestamp' WHEN TYPEOF({{ x }}) = 'text' AND {{ sql.trimmed(x) }} <> '' AND (JULIANDAY({{ sql.trimmed(x) }}) IS NULL OR {{ sql.trimmed(x) }} NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*') THEN 'expected an ISO-8601 timestamp' END{% endmacro %}
+{% macro time_problem(x) %}CASE WHEN TYPEOF({{ x }}) IN ('integer', 'real', 'blob') THEN 'expected an ISO-8601 timestamp' WHEN TYPEOF({{ x }}) = 'text' AND {{ sql.trimmed(x) }} <> '' AND (JULIANDAY({{ sql.iso_time(sql.trimmed(x)) }}) IS NULL OR {{ sql.trimmed(x) }} NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*') THEN 'expected an ISO-8601 timestamp' END{% endmacro %}
 {% macro json_object_problem(column, label) %}CASE WHEN {{ column }} IS NOT NULL AND {{ sql.trimmed(column) }} <> '' AND (NOT JSON_VALID({{ column }}) OR JSON_TYPE({{ column }}) <> 'object') THEN {{ sql.string('expected a JSON object in column `' ~ label ~ '`') }} END{% endmacro %}
 {% macro json_doc(column) %}(CASE WHEN JSON_VALID({{ column }}) THEN {{ column }} END){% endmacro %}
 {#- a property in a JSON object, read as the file readers read a JSON value of it (duckdb.sql);
@@ -75,6 +77,8 @@ CASE {{ kind }} WHEN 'true' THEN 'expected a number, got a bool' WHEN 'false' TH
 CASE WHEN {{ kind }} IN ('object', 'array') THEN 'expected a bool (true/false, yes/no, 1/0)' WHEN {{ kind }} IN ('integer', 'real', 'text') THEN {{ sql.bool_problem(v) }} END
 {%- elif type == 'text' -%}
 CASE {{ kind }} WHEN 'true' THEN 'expected text, got a bool' WHEN 'false' THEN 'expected text, got a bool' WHEN 'object' THEN 'expected text, got dict' WHEN 'array' THEN 'expected text, got list' WHEN 'real' THEN CASE WHEN ({{ sql.json_prop(column, name, type) }}) IS NULL THEN {{ sql.string(BIG_TEXT) }} END END
+{%- elif type == 'time' -%}
+CASE WHEN {{ kind }} IN ('integer', 'real', 'true', 'false', 'object', 'array') THEN 'expected an ISO-8601 timestamp' WHEN {{ kind }} = 'text' THEN {{ sql.time_problem(v) }} END
 {%- endif -%}
 {% endmacro %}
 {#- a CAST keeps the column's collation (NOCASE): BINARY, as the join compares -#}
