@@ -48,6 +48,27 @@ from leadrules.targets.sql.dialect import DIALECTS
     help="Event properties are in this one JSON column instead of one column each.",
 )
 @click.option(
+    "--lead-key",
+    default="lead_id",
+    show_default=True,
+    metavar="COLUMN",
+    help="sql, dbt: the lead key column of both relations.",
+)
+@click.option(
+    "--event-column",
+    default="event",
+    show_default=True,
+    metavar="COLUMN",
+    help="sql, dbt: the events' type column.",
+)
+@click.option(
+    "--time-column",
+    default="occurred_at",
+    show_default=True,
+    metavar="COLUMN",
+    help="sql, dbt: the events' time column.",
+)
+@click.option(
     "--timestamp-type",
     type=click.Choice(["naive", "zoned"]),
     default="naive",
@@ -87,6 +108,9 @@ def command(
     leads_table,
     events_table,
     properties_column,
+    lead_key,
+    event_column,
+    time_column,
     timestamp_type,
     mode,
     lang,
@@ -102,6 +126,9 @@ def command(
         leads_table=leads_table,
         events_table=events_table,
         properties_column=properties_column,
+        lead_key=lead_key,
+        event_column=event_column,
+        time_column=time_column,
         timestamp_type=timestamp_type,
         best_effort=best_effort,
         mode=mode,

@@ -7,6 +7,7 @@ the statement being written selects a help line showing its form, and a few comm
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from lark import Token
@@ -242,6 +243,14 @@ def unexpected_token(err: UnexpectedToken, path: str, text: str) -> dg.Diagnosti
             label="points go here",
             help="points are whole numbers with a sign, such as `+15` or `-10`",
         )
+    if tok.type == "COLON" and "COMP_OP" in expected:
+        alone = re.search(r"\bwhere\s+([A-Za-z_][A-Za-z0-9_]*)\s*$", before)
+        if alone is not None:  # `E where flag: +5`: a bool property alone, not a comparison
+            name = alone.group(1)
+            help_ = (
+                f"inside a rule, `where` takes one comparison or a parenthesized condition: "
+                f"for a bool property write `where ({name})` or `where {name} == true`"
+            )
     if tok.type == "NAME" and "_NL" in expected and "COLON" in expected:
         help_ = (
             "two names in a row: is an operator (`==`, `in`, `and`...) or a `:` missing? " + help_

@@ -28,6 +28,9 @@ class Options:
     leads_table: str = "leads"
     events_table: str = "events"
     properties_column: str | None = None  # event properties in one JSON column of this name
+    lead_key: str = "lead_id"  # sql, dbt: the lead key column of both inputs
+    event_column: str = "event"  # sql, dbt: the events' type column
+    time_column: str = "occurred_at"  # sql, dbt: the events' time column
     timestamp_type: str = "naive"  # trino: time columns are `timestamp` (naive) or zoned
     best_effort: bool = False
     mode: str = "native"  # hubspot: native | workflows

@@ -72,11 +72,13 @@ def test_dbt_needs_an_output_directory_and_writes_the_project(tmp_path):
     names = sorted(p.relative_to(tmp_path / "p").as_posix() for p in (tmp_path / "p").rglob("*.*"))
     assert names == [
         "dbt_project.yml",
+        "models/lead_score_input_problems.sql",
         "models/lead_score_points.sql",
         "models/lead_score_rules.sql",
         "models/lead_scores.sql",
         "models/schema.yml",
         "models/sources.yml",
+        "tests/no_refused_input_rows.sql",
     ]
 
 
@@ -100,3 +102,38 @@ def test_score_defaults_to_duckdb_and_matches_python():
     duck, python = invoke(*common), invoke(*common, "--engine", "python")
     assert duck.exit_code == python.exit_code == 0
     assert duck.output == python.output
+
+
+def test_compile_reads_renamed_key_type_and_time_columns(tmp_path):
+    """`--lead-key`, `--event-column`, `--time-column` as `score` takes them: the views read
+    the renamed columns, and the problems view names them in its reasons."""
+    rules = tmp_path / "r.lrules"
+    rules.write_text("event v\nv: +5\n", encoding="utf-8")
+    result = invoke(
+        "compile", str(rules), "--target", "sql", "--dialect", "sqlite", "--as-of", "2026-01-01",
+        "--lead-key", "Id", "--event-column", "kind", "--time-column", "at",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    con = sqlite3.connect(":memory:")
+    con.execute('CREATE TABLE leads ("Id" TEXT)')
+    con.execute('CREATE TABLE events ("Id" TEXT, kind TEXT, at TEXT)')
+    con.executemany("INSERT INTO leads VALUES (?)", [("1",), ("2",)])
+    con.executemany(
+        "INSERT INTO events VALUES (?, ?, ?)",
+        [("1", "v", "2025-12-31T10:00:00Z"), ("2", None, "2025-12-31")],
+    )
+    con.executescript(result.output)
+    assert con.execute("SELECT lead_id, score FROM lead_scores").fetchall() == [("1", 5)]
+    assert con.execute("SELECT lead_id, column_name, reason FROM lead_score_input_problems")\
+        .fetchall() == [("2", "kind", "missing event type in column `kind`")]  # fmt: skip
+
+
+def test_a_bool_property_alone_after_where_in_a_rule_gets_a_help_line(tmp_path):
+    rules = tmp_path / "r.lrules"
+    rules.write_text("event v(flag: bool)\nv where flag: +1\n", encoding="utf-8")
+    result = invoke("check", str(rules))
+    assert result.exit_code == 1
+    assert "LR0001" in result.output
+    assert "write `where (flag)` or `where flag == true`" in result.output
+    rules.write_text("event v(flag: bool)\nv where (flag): +1\n", encoding="utf-8")
+    assert invoke("check", str(rules)).exit_code == 0

@@ -28,6 +28,7 @@ def test_every_example_in_every_dialect(name, dialect, snapshot):
     statements = [s for s in sqlglot.parse(text, read=dialect) if s is not None]
     created = [s.this.sql(dialect=dialect) for s in statements if isinstance(s, sqlglot.exp.Create)]
     assert [c.strip('"`').lower() for c in created] == [
+        "lead_score_input_problems",
         "lead_score_points",
         "lead_scores",
         "lead_score_rules",

@@ -166,6 +166,6 @@ def test_the_chosen_time_form_per_warehouse(dialect, timestamp_type, clock, snap
         dialect=dialect, as_of=None if clock else AS_OF, timestamp_type=timestamp_type
     )
     text = compile_sql(load(TIME_MODEL), options).text
-    assert len([s for s in sqlglot.parse(text, read=dialect) if s is not None]) == 3
+    assert len([s for s in sqlglot.parse(text, read=dialect) if s is not None]) == 4
     assert ("2026-03-02 12:00:00" in text) == (not clock and dialect != "trino")
     assert text == snapshot

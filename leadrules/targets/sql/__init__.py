@@ -1,13 +1,15 @@
 """`--target sql`: the Model as views in seven SQL dialects.
 
-`compile(model, options)` returns one script that (re)creates three views over the relations
+`compile(model, options)` returns one script that (re)creates the views over the relations
 `leads` and `events` (renamed by `--leads-table`/`--events-table`):
 
+- `lead_score_input_problems(input_table, lead_id, column_name, value_text, reason)`: the rows
+  the interpreter would refuse; the other views leave out their leads (problems.py);
 - `lead_scores(lead_id, <group>..., score, tier)`: what `leadrules score` prints;
 - `lead_score_rules(lead_id, grp, rule, points, rule_text)`: every rule's points for every lead;
 - `lead_score_points`: their common base (one column of points per rule), internal.
 
-`queries(model, options, relation)` gives the three SELECTs alone (the dbt target and the DuckDB
+`queries(model, options, relation)` gives the SELECTs alone (the dbt target and the DuckDB
 engine use them). See docs/targets/sql.md.
 """
 
@@ -27,6 +29,7 @@ from leadrules.targets.sql.compiler import (
 )
 from leadrules.targets.sql.dialect import DIALECTS, dialect
 from leadrules.targets.sql.exprs import timestamp_text
+from leadrules.targets.sql.problems import PROBLEMS, problems_query
 
 __all__ = [
     "DIALECTS",
@@ -44,15 +47,24 @@ def relation_name(sql, name: str) -> str:
 
 
 def queries(
-    model, options: Options, relation: Callable[[str], str] | None = None, sql=None
+    model,
+    options: Options,
+    relation: Callable[[str], str] | None = None,
+    sql=None,
+    checks: bool = False,
 ) -> Queries:
-    """The SELECTs of the views. `relation(kind)` renders `leads`, `events`, `points` and, for a
-    model split over several points views, `points_2`... (default: the options' table names,
-    and the views `lead_score_points`, `lead_score_points_2`...)."""
+    """The SELECTs of the views. `relation(kind)` renders `leads`, `events`, `points`,
+    `problems` and, for a model split over several points views, `points_2`... (default: the
+    options' table names, and the views `lead_score_points`, `lead_score_points_2`...). With
+    `checks` (the SQL and dbt targets, over a warehouse's tables), the view
+    `lead_score_input_problems` lists the rows the interpreter would refuse, and the scores leave
+    out their leads; the engines, which validate their files themselves, go without."""
     sql = sql or dialect(options.dialect)
     tables = {"leads": options.leads_table, "events": options.events_table}
 
     def default(kind: str) -> str:
+        if kind == "problems":
+            return PROBLEMS
         if kind.startswith("points"):
             return points_view(int(kind.partition("_")[2] or 1))
         return relation_name(sql, tables[kind])
@@ -65,6 +77,8 @@ def queries(
         relation,
         options.properties_column,
         zoned=options.timestamp_type == "zoned",
+        checks=checks,
+        columns=(options.lead_key, options.event_column, options.time_column),
     )
     chunks = builder.chunks()
     points = [builder.points(chunk) for chunk in chunks]
@@ -74,12 +88,13 @@ def queries(
         builder.scores(relation("points"), more),
         builder.rules(relation("points"), more),
         tuple(points[1:]),
+        problems_query(builder) if checks else None,
     )
 
 
 def header(model, options: Options, views: list[str] | None = None) -> str:
     """A comment naming what was compiled. User text is JSON-escaped: one line, ASCII only."""
-    views = views or list(VIEWS)
+    views = views or [PROBLEMS, *VIEWS]
     as_of = timestamp_text(options.as_of) + " UTC" if options.as_of else "the current time"
     source = json.dumps(os.path.basename(model.path))
     return (
@@ -92,7 +107,7 @@ def header(model, options: Options, views: list[str] | None = None) -> str:
 
 def compile(model, options: Options) -> Output:  # noqa: A001 - the targets' entry point
     sql = dialect(options.dialect)
-    views = queries(model, options, sql=sql).views()
+    views = queries(model, options, sql=sql, checks=True).views()
     names = [name for name, _q in reversed(views)]  # dependents first
     parts = [header(model, options, [name for name, _q in views]), sql.prologue(names)]
     for name, query in views:

@@ -47,11 +47,15 @@ class Queries:
     scores: str
     rules: str
     more_points: tuple[str, ...] = ()
+    problems: str | None = None  # lead_score_input_problems, read by the points views
 
     def views(self) -> list[tuple[str, str]]:
         """(view name, SELECT) in creation order."""
+        from leadrules.targets.sql.problems import PROBLEMS
+
         points = [(points_view(i), q) for i, q in enumerate((self.points, *self.more_points), 1)]
-        return [*points, (VIEWS[1], self.scores), (VIEWS[2], self.rules)]
+        first = [(PROBLEMS, self.problems)] if self.problems is not None else []
+        return [*first, *points, (VIEWS[1], self.scores), (VIEWS[2], self.rules)]
 
 
 def points_view(i: int) -> str:
@@ -105,6 +109,8 @@ class QueryBuilder:
         relation: Callable[[str], str],
         properties_column: str | None,
         zoned: bool = False,
+        checks: bool = False,
+        columns: tuple[str, str, str] = ("lead_id", "event", "occurred_at"),
     ):
         self.model = model
         self.sql = sql
@@ -112,6 +118,11 @@ class QueryBuilder:
         self.relation = relation
         self.properties_column = properties_column
         self.zoned = zoned
+        # the SQL target over a warehouse's tables: ids compared as text, and leads with a row
+        # in lead_score_input_problems left out (the engines validate their files themselves)
+        self.checks = checks
+        # the input columns of the lead key, the event type and the event time
+        self.key_column, self.event_column, self.time_column = columns
         self._chunks: list[range] | None = None
         self._catalog: CatalogSQL | None = None
         self._catalog_done = False  # computed yet
@@ -119,6 +130,15 @@ class QueryBuilder:
         reach = sum(abs(r.points) + (r.cap or 0) for r in model.rules)
         self.wide = reach >= 2**31 - 1
         self.as_of = sql.timestamp(timestamp_text(as_of)) if as_of else sql.now()
+
+    def key(self, column: str) -> str:
+        """A lead key as the language reads it: text (`007` is not 7); empty or NULL is a
+        missing key (`missing_key`)."""
+        return self.sql.key_value(column) if self.checks else column
+
+    @staticmethod
+    def missing_key(key: str) -> str:
+        return f"COALESCE({key}, '') = ''"
 
     def time(self, column: str) -> str:
         """A time column in the dialect's one representation of times (see `time_value`)."""
@@ -205,13 +225,16 @@ class QueryBuilder:
         attr_alias = self.attr_aliases()
         counts = event_counts([rule for _i, rule in rules])
         count_alias = {key: f"n{i}" for i, key in enumerate(counts, 1)}
-        lead_cols = [("lead_id", f"l.{sql.ident('lead_id')}")]
+        lead_key = self.key(f"l.{sql.ident(self.key_column)}")
+        lead_cols = [("lead_id", lead_key)]
         for a in attrs:
             col = f"l.{sql.ident(a.column)}"
             if a.type == "text":
                 col = sql.text_value(col)
             elif a.type == "number":
                 col = sql.number_value(col)
+            elif a.type == "bool":
+                col = sql.bool_value(col)
             elif a.type == "time":
                 col = self.time(col)
             lead_cols.append((attr_alias[a.name], col))
@@ -227,12 +250,18 @@ class QueryBuilder:
             ctes.append(("events_in_scope", lambda pad: self.events_in_scope(sources, scoped, pad)))
         if has_events:
             ctes.append(("event_counts", lambda pad: self.event_counts(counts, count_alias, pad)))
-            joins.append(f"LEFT JOIN event_counts AS c ON c.lead_id = l.{sql.ident('lead_id')}")
+            joins.append(f"LEFT JOIN event_counts AS c ON c.lead_id = {lead_key}")
         if catalog is not None:
             ctes += [*catalog.ctes(), ("catalog_sums", catalog.sums)]
-            joins.append(f"LEFT JOIN catalog_sums AS k ON k.lead_id = l.{sql.ident('lead_id')}")
+            joins.append(f"LEFT JOIN catalog_sums AS k ON k.lead_id = {lead_key}")
             lead_cols += [(f"c{g}", f"COALESCE(k.c{g}, 0)") for g in catalog.groups]
         leads = f"{self.relation('leads')} AS l"
+        if self.checks:
+            joins += [
+                f"WHERE {lead_key} <> ''",
+                f"  AND NOT EXISTS (SELECT 1 FROM {self.relation('problems')} AS x "
+                f"WHERE x.lead_id = {lead_key})",
+            ]
         ctes.append(("lead_facts", lambda pad: _select(lead_cols, leads, *joins, pad=pad)))
         scope = Scope(attrs=attr_alias, counts=count_alias)
         render = Renderer(sql, self.as_of, scope)
@@ -247,10 +276,10 @@ class QueryBuilder:
 
     def events_in_scope(self, sources: list[str], counts: list[tuple], pad: str) -> str:
         sql = self.sql
-        occurred_at = f"e.{sql.ident('occurred_at')}"
+        occurred_at = f"e.{sql.ident(self.time_column)}"
         cols = [
-            ("lead_id", f"e.{sql.ident('lead_id')}"),
-            ("event", f"e.{sql.ident('event')}"),
+            ("lead_id", self.key(f"e.{sql.ident(self.key_column)}")),
+            ("event", f"e.{sql.ident(self.event_column)}"),
             ("occurred_at", self.time(occurred_at)),
         ]
         for name, typ, alias in self.props():
@@ -258,12 +287,17 @@ class QueryBuilder:
                 expr = sql.json_prop(f"e.{sql.ident(self.properties_column)}", name, typ)
             else:
                 expr = f"e.{sql.ident(name)}"
-                expr = sql.number_value(expr) if typ == "number" else expr
+                if typ == "number":
+                    expr = sql.number_value(expr)
+                elif typ == "bool":
+                    expr = sql.bool_value(expr)
+            if typ == "time":  # compared with literals in the dialect's one time representation
+                expr = self.time(expr)
             cols.append((alias, sql.text_value(expr) if typ == "text" else expr))
         names = ", ".join(sql.string(s) for s in sources)
         where = [
             f"{self.time(occurred_at)} <= {self.as_of}",
-            f"e.{sql.ident('event')} IN ({names})",
+            f"e.{sql.ident(self.event_column)} IN ({names})",
         ]
         where += self.raw_bounds(occurred_at, counts)
         clauses = ["WHERE " + where[0]] + [f"  AND {w}" for w in where[1:]]

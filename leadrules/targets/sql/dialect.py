@@ -17,12 +17,20 @@ import re
 from functools import cache
 from pathlib import Path
 
+from leadrules.data.values import NUMBER_FORM, TIME_FORM
+
 # Rules (and event counts) per points view where a view's columns are limited: PostgreSQL 1,600
 # (and 1,664 in a SELECT list), SQLite 2,000; 250 keeps each view quick to plan. Elsewhere one
 # view holds every rule.
 MAX_COLUMNS = {"postgres": 250, "sqlite": 250}
 # Dialects without a `VALUES` list as a table: the rule catalog stays a UNION ALL of SELECTs.
 NO_VALUES = {"bigquery"}
+# the refused values' forms and words (leadrules.data.values: one definition)
+SPACE_RE = "[ \\t\\n\\r\\x0b\\x0c]*"
+BIG_TEXT = (
+    "not read by the SQL target: a JSON number with a fraction or an exponent in a text "
+    "property (SQLite), or one of 2^53 or more; write it as a JSON string"
+)
 PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: the dialects: one macro file each beside `default.sql`; DuckDB's (the embedded engine) first
@@ -53,6 +61,9 @@ class Dialect:
             bytecode_cache=_bytecode_cache(),
         )
         self.env.globals["sql"] = self
+        self.env.globals.update(
+            NUMBER_FORM=NUMBER_FORM, TIME_FORM=TIME_FORM, SPACE_RE=SPACE_RE, BIG_TEXT=BIG_TEXT
+        )
         self.env.tests["plain"] = lambda name: PLAIN.fullmatch(name) is not None
         self._layers = [self.env.get_template("macros/default.sql").module]
         if (TEMPLATES / "macros" / f"{name}.sql").exists():

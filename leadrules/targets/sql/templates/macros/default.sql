@@ -40,8 +40,24 @@
 {% macro empty_to_null(x) %}NULLIF({{ x }}, ''){% endmacro %}
 {#- a text column as the language reads it: empty is missing, compared byte for byte -#}
 {% macro text_value(x) %}{{ sql.empty_to_null(x) }}{% endmacro %}
+{#- a lead key as the language reads it (the SQL target): text compared byte for byte, so an
+    integer key 7 joins `7` but not `007` or ` 7` (empty or NULL: a missing key, refused) -#}
+{% macro key_value(x) %}{{ sql.cast(x, 'text') }}{% endmacro %}
 {#- a number column as the language reads it: the decimal value it shows -#}
 {% macro number_value(x) %}{{ x }}{% endmacro %}
+{#- a bool column as the language reads it -#}
+{% macro bool_value(x) %}{{ x }}{% endmacro %}
+
+{#- ---- refused values (the view lead_score_input_problems) ----
+    Each `*_problem` macro gives the reason the interpreter refuses a value, in its words, or
+    NULL for a value it reads; an empty macro means the dialect's types leave nothing to refuse.
+    NaN ranks above every number in PostgreSQL and DuckDB: outside the double range. -#}
+{% macro number_problem(x) %}CASE WHEN NOT ({{ x }} BETWEEN -1.7976931348623157e308 AND 1.7976931348623157e308) THEN 'expected a finite number' END{% endmacro %}
+{% macro bool_problem(x) %}{% endmacro %}
+{% macro time_problem(x) %}{% endmacro %}
+{#- the properties column holds no JSON object (a JSON null, a string, a double-encoded object) -#}
+{% macro json_object_problem(column, label) %}{% endmacro %}
+{% macro json_prop_problem(column, name, type) %}{% endmacro %}
 
 {#- ---- event properties in one JSON column ---- -#}
 {% macro json_text(column, name) %}JSON_EXTRACT_SCALAR({{ column }}, '$.{{ name }}'){% endmacro %}

@@ -26,3 +26,44 @@ DROP VIEW IF EXISTS {{ names | join(', ') }};
 {% endmacro %}
 {% macro epilogue(names) %}COMMIT;
 {% endmacro %}
+{#- ---- refused values (see default.sql) ---- -#}
+{% macro space() %}E' \t\n\r\x0b\f'{% endmacro %}
+{% macro number_problem(x) %}CASE WHEN CAST({{ x }} AS DOUBLE PRECISION) IN ('NaN', 'Infinity', '-Infinity') THEN 'expected a finite number' END{% endmacro %}
+{% macro json_object_problem(column, label) %}CASE WHEN JSONB_TYPEOF(CAST({{ column }} AS JSONB)) <> 'object' THEN {{ sql.string('expected a JSON object in column `' ~ label ~ '`') }} END{% endmacro %}
+{#- a property in a JSON object, read as the file readers read a JSON value of it (duckdb.sql).
+    CASE, not AND, guards each cast: PostgreSQL may evaluate either side of an AND first -#}
+{% macro json_prop(column, name, type) %}
+{%- set j %}CAST({{ column }} -> '{{ name }}' AS JSONB){% endset -%}
+{%- set kind %}JSONB_TYPEOF({{ j }}){% endset -%}
+{%- set t %}({{ j }} #>> '{}'){% endset -%}
+{%- set n %}CAST({{ t }} AS NUMERIC){% endset -%}
+{%- set s %}BTRIM({{ t }}, {{ sql.space() }}){% endset -%}
+{%- if type == 'number' -%}
+CASE {{ kind }} WHEN 'number' THEN CASE WHEN ABS({{ n }}) <= 1.7976931348623157e308 THEN CAST({{ t }} AS DOUBLE PRECISION) END WHEN 'string' THEN CASE WHEN {{ t }} ~ '^{{ SPACE_RE }}{{ NUMBER_FORM }}{{ SPACE_RE }}$' THEN CASE WHEN ABS(CAST({{ s }} AS NUMERIC)) <= 1.7976931348623157e308 THEN CAST({{ s }} AS DOUBLE PRECISION) END END END
+{%- elif type == 'bool' -%}
+CASE {{ kind }} WHEN 'boolean' THEN CAST({{ t }} AS BOOLEAN) WHEN 'string' THEN CASE LOWER({{ s }}) WHEN 'true' THEN TRUE WHEN 'yes' THEN TRUE WHEN '1' THEN TRUE WHEN 'false' THEN FALSE WHEN 'no' THEN FALSE WHEN '0' THEN FALSE END WHEN 'number' THEN CASE {{ n }} WHEN 1 THEN TRUE WHEN 0 THEN FALSE END END
+{%- elif type == 'text' -%}
+CASE {{ kind }} WHEN 'string' THEN {{ t }} WHEN 'number' THEN CASE WHEN ABS({{ n }}) >= 9007199254740992 THEN NULL WHEN {{ n }} = TRUNC({{ n }}) THEN CAST(TRUNC({{ n }}) AS TEXT) ELSE CAST(CAST({{ t }} AS DOUBLE PRECISION) AS TEXT) END END
+{%- else -%}
+{#- a time: with a zone, that instant; without one, UTC (not the session's TimeZone) -#}
+CASE WHEN {{ kind }} = 'string' AND {{ t }} ~ '^{{ SPACE_RE }}{{ TIME_FORM }}{{ SPACE_RE }}$' THEN CASE WHEN {{ s }} ~ ':[0-9][0-9](\.[0-9]+)?(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$' THEN CAST({{ s }} AS TIMESTAMPTZ) ELSE CAST({{ s }} AS TIMESTAMP) AT TIME ZONE 'UTC' END END
+{%- endif -%}
+{% endmacro %}
+{% macro json_prop_problem(column, name, type) %}
+{%- set j %}CAST({{ column }} -> '{{ name }}' AS JSONB){% endset -%}
+{%- set kind %}JSONB_TYPEOF({{ j }}){% endset -%}
+{%- set t %}({{ j }} #>> '{}'){% endset -%}
+{%- set s %}BTRIM({{ t }}, {{ sql.space() }}){% endset -%}
+{%- if type == 'number' -%}
+CASE {{ kind }} WHEN 'boolean' THEN 'expected a number, got a bool' WHEN 'object' THEN 'expected a number, got dict' WHEN 'array' THEN 'expected a number, got list' WHEN 'string' THEN CASE WHEN {{ s }} = '' THEN NULL WHEN NOT {{ t }} ~ '^{{ SPACE_RE }}{{ NUMBER_FORM }}{{ SPACE_RE }}$' THEN 'expected a number' WHEN ABS(CAST({{ s }} AS NUMERIC)) > 1.7976931348623157e308 THEN 'expected a number within the double range (about 1.8e308)' END WHEN 'number' THEN CASE WHEN ABS(CAST({{ t }} AS NUMERIC)) > 1.7976931348623157e308 THEN 'expected a finite number' END END
+{%- elif type == 'bool' -%}
+CASE WHEN {{ kind }} IN ('object', 'array') THEN 'expected a bool (true/false, yes/no, 1/0)' WHEN {{ kind }} IN ('number', 'string') THEN CASE WHEN {{ sql.json_prop(column, name, type) }} IS NULL AND {{ s }} <> '' THEN 'expected a bool (true/false, yes/no, 1/0)' END END
+{%- elif type == 'text' -%}
+CASE {{ kind }} WHEN 'boolean' THEN 'expected text, got a bool' WHEN 'object' THEN 'expected text, got dict' WHEN 'array' THEN 'expected text, got list' WHEN 'number' THEN CASE WHEN {{ sql.json_prop(column, name, type) }} IS NULL THEN {{ sql.string(BIG_TEXT) }} END END
+{%- elif type == 'time' -%}
+CASE WHEN {{ kind }} IN ('number', 'boolean', 'object', 'array') OR ({{ kind }} = 'string' AND {{ s }} <> '' AND NOT {{ t }} ~ '^{{ SPACE_RE }}{{ TIME_FORM }}{{ SPACE_RE }}$') THEN 'expected an ISO-8601 timestamp' END
+{%- endif -%}
+{% endmacro %}
+{#- a key as text: `text` equality is byte for byte in every deterministic collation, and a
+    plain cast keeps the column's statistics for the planner (NULLIF or COLLATE would not) -#}
+{% macro key_value(x) %}CAST({{ x }} AS TEXT){% endmacro %}

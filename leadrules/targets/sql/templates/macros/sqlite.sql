@@ -1,7 +1,9 @@
 {#- SQLite: no timestamp type, no REVERSE; LIKE ignores case, so it is never used. -#}
 {#- times are ISO-8601 text (`T` or a space, `Z`, an offset or none meaning UTC, any fraction),
     compared as JULIANDAY numbers: whole milliseconds, whatever the text's form -#}
-{% macro time_value(x, zoned=false) %}JULIANDAY({{ x }}){% endmacro %}
+{#- JULIANDAY takes offsets as ±HH:MM only: `+0300` and `+03` (after a clock) are rewritten -#}
+{% macro iso_time(t) %}CASE WHEN {{ t }} GLOB '*:*[0-9][+-][0-9][0-9][0-9][0-9]' THEN SUBSTR({{ t }}, 1, LENGTH({{ t }}) - 2) || ':' || SUBSTR({{ t }}, -2) WHEN {{ t }} GLOB '*:*[0-9][+-][0-9][0-9]' THEN {{ t }} || ':00' ELSE {{ t }} END{% endmacro %}
+{% macro time_value(x, zoned=false) %}JULIANDAY(CASE WHEN TYPEOF({{ x }}) = 'text' THEN {{ sql.iso_time(sql.trimmed(x)) }} END){% endmacro %}
 {% macro timestamp(text) %}JULIANDAY('{{ text }}'){% endmacro %}
 {% macro type_name(type) %}{{ {'number': 'REAL', 'text': 'TEXT', 'bool': 'INTEGER', 'time': 'TEXT'}[type] }}{% endmacro %}
 {% macro integer_type() %}INTEGER{% endmacro %}
@@ -20,9 +22,6 @@
 {#- RTRIM with every character but `@` leaves the text up to its last `@` -#}
 {% macro after_last_at(x) %}SUBSTR({{ x }}, LENGTH(RTRIM({{ x }}, REPLACE({{ x }}, '@', ''))) + 1){% endmacro %}
 {% macro json_text(column, name) %}JSON_EXTRACT({{ column }}, '$.{{ name }}'){% endmacro %}
-{% macro json_prop(column, name, type) %}
-{%- if type == 'text' %}JSON_EXTRACT({{ column }}, '$.{{ name }}'){% else %}NULLIF(JSON_EXTRACT({{ column }}, '$.{{ name }}'), ''){% endif -%}
-{% endmacro %}
 {% macro prologue(names) %}
 {% for name in names %}
 DROP VIEW IF EXISTS {{ name }};
@@ -31,3 +30,56 @@ DROP VIEW IF EXISTS {{ name }};
 {% macro create_view(name, query) %}CREATE VIEW {{ name }} AS
 {{ query }};
 {% endmacro %}
+{#- ---- values as the sqlite3 shell imports them, read as the file readers read them ----
+    `.import` stores an empty cell as '' whatever the column's type, and text it cannot convert
+    (`true`, ` 80 `) as text: a number is a REAL/INTEGER or text in decimal notation, a bool
+    1/0 or one of the bool words, '' or spaces are missing. -#}
+{% macro space() %}CHAR(32, 9, 10, 13, 11, 12){% endmacro %}
+{% macro trimmed(x) %}TRIM({{ x }}, {{ sql.space() }}){% endmacro %}
+{#- whether trimmed text is a number in decimal notation (SQLite has no regular expressions):
+    [+-] digits with at most one `.`, then (e|E) [+-] digits; GLOB tests, shallow enough for
+    SQLite's parser stack -#}
+{% macro number_form(t) %}
+{%- set s %}LTRIM({{ t }}, '+-'){% endset -%}
+({{ t }} NOT GLOB '[+-][+-]*' AND {{ s }} <> '' AND {{ s }} NOT GLOB '*[^0-9.eE+-]*' AND {{ s }} NOT GLOB '*.*.*' AND LOWER({{ s }}) NOT GLOB '*e*e*' AND {{ s }} NOT GLOB '*[eE]*.*' AND {{ s }} NOT GLOB '*[^eE][+-]*' AND (({{ s }} NOT GLOB '*[eE]*' AND {{ s }} GLOB '*[0-9]*') OR ({{ s }} GLOB '*[0-9]*[eE]*' AND {{ s }} GLOB '*[0-9]' AND {{ s }} NOT GLOB '*[eE]*[eE]*')))
+{%- endmacro %}
+{% macro number_value(x) %}CASE WHEN TYPEOF({{ x }}) IN ('integer', 'real') THEN {{ x }} WHEN TYPEOF({{ x }}) = 'text' THEN CASE WHEN {{ sql.number_form(sql.trimmed(x)) }} THEN CAST({{ sql.trimmed(x) }} AS REAL) END END{% endmacro %}
+{% macro number_problem(x) %}CASE TYPEOF({{ x }}) WHEN 'real' THEN CASE WHEN ABS({{ x }}) > 1.7976931348623157e308 THEN 'expected a finite number' END WHEN 'text' THEN CASE WHEN {{ sql.trimmed(x) }} = '' THEN NULL WHEN NOT {{ sql.number_form(sql.trimmed(x)) }} THEN 'expected a number' WHEN ABS(CAST({{ sql.trimmed(x) }} AS REAL)) > 1.7976931348623157e308 THEN 'expected a number within the double range (about 1.8e308)' END WHEN 'blob' THEN 'expected a number' END{% endmacro %}
+{% macro bool_value(x) %}CASE TYPEOF({{ x }}) WHEN 'integer' THEN CASE {{ x }} WHEN 1 THEN 1 WHEN 0 THEN 0 END WHEN 'real' THEN CASE {{ x }} WHEN 1 THEN 1 WHEN 0 THEN 0 END WHEN 'text' THEN CASE LOWER({{ sql.trimmed(x) }}) WHEN 'true' THEN 1 WHEN 'yes' THEN 1 WHEN '1' THEN 1 WHEN 'false' THEN 0 WHEN 'no' THEN 0 WHEN '0' THEN 0 END END{% endmacro %}
+{% macro bool_problem(x) %}CASE WHEN {{ x }} IS NOT NULL AND ({{ sql.bool_value(x) }}) IS NULL AND NOT (TYPEOF({{ x }}) = 'text' AND {{ sql.trimmed(x) }} = '') THEN 'expected a bool (true/false, yes/no, 1/0)' END{% endmacro %}
+{#- JULIANDAY reads more than the one timestamp form (`now`, `10:00`, day numbers): a time is
+    text starting with a date -#}
+{% macro time_problem(x) %}CASE WHEN TYPEOF({{ x }}) IN ('integer', 'real', 'blob') THEN 'expected an ISO-8601 timestamp' WHEN TYPEOF({{ x }}) = 'text' AND {{ sql.trimmed(x) }} <> '' AND (JULIANDAY({{ sql.iso_time(sql.trimmed(x)) }}) IS NULL OR {{ sql.trimmed(x) }} NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*') THEN 'expected an ISO-8601 timestamp' END{% endmacro %}
+{% macro json_object_problem(column, label) %}CASE WHEN {{ column }} IS NOT NULL AND {{ sql.trimmed(column) }} <> '' AND (NOT JSON_VALID({{ column }}) OR JSON_TYPE({{ column }}) <> 'object') THEN {{ sql.string('expected a JSON object in column `' ~ label ~ '`') }} END{% endmacro %}
+{% macro json_doc(column) %}(CASE WHEN JSON_VALID({{ column }}) THEN {{ column }} END){% endmacro %}
+{#- a property in a JSON object, read as the file readers read a JSON value of it (duckdb.sql);
+    SQLite prints a REAL with 15 digits, so a JSON number with a fraction in a text property is
+    refused, not read as other text -#}
+{% macro json_prop(column, name, type) %}
+{%- set c = sql.json_doc(column) -%}
+{%- set kind %}JSON_TYPE({{ c }}, '$.{{ name }}'){% endset -%}
+{%- set v %}JSON_EXTRACT({{ c }}, '$.{{ name }}'){% endset -%}
+{%- if type == 'number' -%}
+CASE WHEN {{ kind }} IN ('integer', 'real', 'text') THEN {{ sql.number_value(v) }} END
+{%- elif type == 'bool' -%}
+CASE {{ kind }} WHEN 'true' THEN 1 WHEN 'false' THEN 0 WHEN 'integer' THEN {{ sql.bool_value(v) }} WHEN 'real' THEN {{ sql.bool_value(v) }} WHEN 'text' THEN {{ sql.bool_value(v) }} END
+{%- elif type == 'text' -%}
+CASE {{ kind }} WHEN 'text' THEN {{ v }} WHEN 'integer' THEN CAST({{ v }} AS TEXT) WHEN 'real' THEN CASE WHEN {{ v }} = CAST({{ v }} AS INTEGER) AND ABS({{ v }}) < 9007199254740992 THEN CAST(CAST({{ v }} AS INTEGER) AS TEXT) END END
+{%- else %}NULLIF({{ v }}, ''){% endif -%}
+{% endmacro %}
+{% macro json_prop_problem(column, name, type) %}
+{%- set c = sql.json_doc(column) -%}
+{%- set kind %}JSON_TYPE({{ c }}, '$.{{ name }}'){% endset -%}
+{%- set v %}JSON_EXTRACT({{ c }}, '$.{{ name }}'){% endset -%}
+{%- if type == 'number' -%}
+CASE {{ kind }} WHEN 'true' THEN 'expected a number, got a bool' WHEN 'false' THEN 'expected a number, got a bool' WHEN 'object' THEN 'expected a number, got dict' WHEN 'array' THEN 'expected a number, got list' ELSE {{ sql.number_problem(v) }} END
+{%- elif type == 'bool' -%}
+CASE WHEN {{ kind }} IN ('object', 'array') THEN 'expected a bool (true/false, yes/no, 1/0)' WHEN {{ kind }} IN ('integer', 'real', 'text') THEN {{ sql.bool_problem(v) }} END
+{%- elif type == 'text' -%}
+CASE {{ kind }} WHEN 'true' THEN 'expected text, got a bool' WHEN 'false' THEN 'expected text, got a bool' WHEN 'object' THEN 'expected text, got dict' WHEN 'array' THEN 'expected text, got list' WHEN 'real' THEN CASE WHEN ({{ sql.json_prop(column, name, type) }}) IS NULL THEN {{ sql.string(BIG_TEXT) }} END END
+{%- elif type == 'time' -%}
+CASE WHEN {{ kind }} IN ('integer', 'real', 'true', 'false', 'object', 'array') THEN 'expected an ISO-8601 timestamp' WHEN {{ kind }} = 'text' THEN {{ sql.time_problem(v) }} END
+{%- endif -%}
+{% endmacro %}
+{#- a CAST keeps the column's collation (NOCASE): BINARY, as the join compares -#}
+{% macro key_value(x) %}CAST({{ x }} AS TEXT) COLLATE BINARY{% endmacro %}
