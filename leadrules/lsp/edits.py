@@ -259,7 +259,7 @@ def _type_hint(a: Analysis, span: Span) -> str:
         if isinstance(other, ast.Literal):
             return other.type
         if isinstance(other, ast.Call):
-            return "time" if other.func == "days_since" else "text"
+            return FUNCTIONS[other.func].result
         return "number"
     if isinstance(parent, ast.In):
         if isinstance(parent.target, ast.ListLit) and parent.target.items:

@@ -583,3 +583,21 @@ async def test_quick_fixes_declare_what_is_missing(client, workspace):
         await change(client, uri, e.range, e.new_text)
     assert list(client.diagnostics[uri]) == []
     close(client, uri)
+
+
+async def test_quick_fix_types_a_name_compared_with_a_function_result(client, workspace):
+    path = workspace / "hint.lrules"
+    path.write_text("lead signup: time\nfit:\n  age > days_since(signup): +1\n", encoding="utf-8")
+    uri = await open_doc(client, path)
+    diags = client.diagnostics[uri]
+    assert [d.code for d in diags] == ["LR0101"]
+    actions = await client.text_document_code_action_async(
+        t.CodeActionParams(
+            text_document=doc_id(uri),
+            range=t.Range(start=pos(0, 0), end=pos(3, 0)),
+            context=t.CodeActionContext(diagnostics=diags),
+        )
+    )
+    # days_since() gives a number, so the name compared with it is a number
+    assert "Declare `lead age: number`" in {a.title for a in actions}
+    close(client, uri)
