@@ -10,17 +10,21 @@
 3. Event-to-new-tier latency at a steady 500 events/s: p50/p99 of the time from sending an
    event to holding the answer with the lead's new tier (goal p99 ≤ 50 ms).
 
-Each phase uses fresh lead ids (a lead gets 1 to 10 events, like live traffic). Beside the wall
-figures, each phase reports the CPU time the server process spent per event (from /proc): on a
-shared machine that figure is the one to compare (wall figures depend on what else runs), and
-1 / (CPU per event) is what one core can serve. An open-loop phase that the server cannot keep up
-with reports how many requests failed or were sent late instead of dying.
+The load generator is bench/loadgen.py (keep-alive connections on asyncio streams, on uvloop
+where installed): on 2 cores it shares the machine with the server, and httpx, used before,
+spent as much CPU per request as the server did. Each phase uses fresh lead ids (a lead gets 1
+to 10 events, like live traffic). Beside the wall figures, each phase reports the CPU time the
+server process spent per event (from /proc): on a shared machine that figure is the one to
+compare (wall figures depend on what else runs), and 1 / (CPU per event) is what one core can
+serve. An open-loop phase that the server cannot keep up with reports how many requests failed
+or were sent late instead of dying.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import re
 import subprocess
@@ -29,11 +33,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadgen import Connection, Pool, use_fast_loop  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "examples" / "b2b_saas.lrules"
 TOKEN = "bench-token"
+HEADERS = {"Authorization": f"Bearer {TOKEN}"}
 READY = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
 
 FLOOR = """
@@ -106,21 +112,23 @@ def event(n: int, prefix: str) -> dict:
 async def closed_loop(url: str, bodies: list, concurrency: int) -> tuple[float, list[float]]:
     latencies: list[float] = []
     queue = list(reversed(bodies))
-    headers = {"Authorization": f"Bearer {TOKEN}"}
-    limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=60) as c:
+    conns = [Connection(url, HEADERS) for _ in range(concurrency)]
 
-        async def worker():
-            while queue:
-                body = queue.pop()
-                t = time.perf_counter()
-                r = await c.post("/v1/events", json=body)
-                latencies.append(time.perf_counter() - t)
-                assert r.status_code == 200, r.text
+    async def worker(conn: Connection):
+        while queue:
+            body = queue.pop()
+            t = time.perf_counter()
+            status, answer = await conn.post_json("/v1/events", body)
+            latencies.append(time.perf_counter() - t)
+            assert status == 200, answer
 
-        t0 = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return time.perf_counter() - t0, latencies
+    t0 = time.perf_counter()
+    try:
+        await asyncio.gather(*(worker(conn) for conn in conns))
+    finally:
+        for conn in conns:
+            await conn.close()
+    return time.perf_counter() - t0, latencies
 
 
 async def open_loop(url: str, bodies: list, rate: float) -> tuple[list[float], int, int]:
@@ -129,27 +137,26 @@ async def open_loop(url: str, bodies: list, rate: float) -> tuple[list[float], i
     Returns the latencies of the answers with a tier, the failures and the sends > 5 ms late."""
     latencies: list[float] = []
     failures = 0
-    headers = {"Authorization": f"Bearer {TOKEN}"}
-    limits = httpx.Limits(max_connections=256, max_keepalive_connections=64)
-    timeout = httpx.Timeout(30.0, pool=None)
-    async with httpx.AsyncClient(
-        base_url=url, headers=headers, limits=limits, timeout=timeout
-    ) as c:
+    pool = Pool(url, HEADERS)
 
-        async def one(body, planned):
-            nonlocal failures
-            try:
-                r = await c.post("/v1/events", json=body)
-                ok = r.status_code == 200 and r.json()["leads"][0]["tier"] is not None
-            except httpx.HTTPError:
-                ok = False
-            if ok:
-                latencies.append(time.perf_counter() - planned)
-            else:
-                failures += 1
+    async def one(body, planned):
+        nonlocal failures
+        try:
+            status, answer = await pool.post_json("/v1/events", body)
+            ok = status == 200 and json.loads(answer)["leads"][0]["tier"] is not None
+            why = f"{status} {answer[:200]!r}"
+        except (OSError, asyncio.IncompleteReadError, ValueError) as e:
+            ok, why = False, repr(e)
+        if ok:
+            latencies.append(time.perf_counter() - planned)
+        else:
+            failures += 1
+            if failures <= 3:
+                say(f"  failed: {why}")
 
-        tasks, late = [], 0
-        t0 = time.perf_counter()
+    tasks, late = [], 0
+    t0 = time.perf_counter()
+    try:
         for i, body in enumerate(bodies):
             planned = t0 + i / rate
             delay = planned - time.perf_counter()
@@ -159,6 +166,8 @@ async def open_loop(url: str, bodies: list, rate: float) -> tuple[list[float], i
                 late += 1
             tasks.append(asyncio.create_task(one(body, planned)))
         await asyncio.gather(*tasks)
+    finally:
+        await pool.close()
     return latencies, failures, late
 
 
@@ -177,6 +186,7 @@ def main() -> None:
     ap.add_argument("--phases", default="single,batch,tier")
     args = ap.parse_args()
     phases = set(args.phases.split(","))
+    say(f"load generator: bench/loadgen.py on {use_fast_loop()}")
     say(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory() as tmp:
         procs = []

@@ -8,8 +8,6 @@ they were written, with single spaces around operators, and the parentheses the 
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from leadrules.syntax import ast
 
 _ESCAPE = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t"}
@@ -25,6 +23,8 @@ def number(value) -> str:
     if isinstance(value, float):
         text = repr(value)
         if "e" in text or "E" in text:  # 1e-05 is not leadrules syntax: write every digit
+            from decimal import Decimal  # rare: not paid by every `check`
+
             text = format(Decimal(text), "f")
         return text if "." in text else text + ".0"
     return str(value)
