@@ -35,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from bench_sql import AS_OF, EVENTS, LEADRULES, MODEL, PY  # noqa: E402
+from bench_sql import AS_OF, EVENTS, LEADRULES, MODEL, PY, engine_steps  # noqa: E402
 
 DATA = ROOT / "bench" / "out" / "scale-data"
 
@@ -145,49 +145,10 @@ def engine(shapes: list[str], runs: int, baseline: str | None) -> None:
 
 def steps(shape: str, fmt: str) -> None:
     """The engine's statements over a shape's files, timed one by one (CPU and wall)."""
-    import datetime as dt
-
-    import duckdb
-
-    import leadrules
-    from leadrules.engine import DataOptions
-    from leadrules.engine import duckdb as engine
-    from leadrules.engine.duckout import copy_scores
-
     leads, per_lead, text_keys = parse_shape(shape)
     lp, ep = generate(leads, per_lead, text_keys, DATA)
-
-    class Timed:
-        def __init__(self, con):
-            self.con = con
-
-        def execute(self, sql, *args):
-            cpu, wall = time.process_time(), time.perf_counter()
-            result = self.con.execute(sql, *args)
-            rows = result.fetchall() if sql.lstrip().upper().startswith(("SELECT", "DESC")) else []
-            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-            print(f"  cpu {cpu:6.3f}s  wall {wall:6.3f}s  {' '.join(sql.split())[:60]}")
-            return _Rows(rows)
-
-    class _Rows:
-        def __init__(self, rows):
-            self.rows = rows
-
-        def fetchone(self):
-            return self.rows[0]
-
-        def fetchall(self):
-            return self.rows
-
-    model = leadrules.load(str(MODEL))
-    as_of = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute("SET preserve_insertion_order = false")
     print(f"shape {shape}; load average {os.getloadavg()}")
-    timed_con = Timed(con)
-    scores, _notes = engine._prepare(timed_con, model, str(lp), str(ep), as_of, DataOptions())
-    copy_scores(timed_con, scores, model.group_names, fmt, os.devnull)
+    engine_steps(lp, ep, fmt)
 
 
 def peak(argv: list[str]) -> tuple[float, float]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -26,21 +27,15 @@ from leadrules.serve.service import Service
 from leadrules.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_serve_http import event  # noqa: E402  (the same events as over HTTP)
+
 RULES = ROOT / "examples" / "b2b_saas.lrules"
 
 
 def cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
-
-
-def event(n: int, prefix: str) -> dict:
-    return {
-        "id": f"{prefix}{n}",
-        "lead_id": f"{prefix}{n // 5}",
-        "event": "page_view",
-        "properties": {"url": "/pricing" if n % 3 else "/blog"},
-    }
 
 
 def fresh(folder: str, name: str) -> Service:

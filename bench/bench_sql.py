@@ -120,8 +120,16 @@ def engine(n: int, runs: int, baseline: str | None = None) -> None:
         print(f"ratio, {label}: {m / medians[-1]:.2f}x (goal <= 2.0x)")
 
 
-def steps(n: int) -> None:
-    """The DuckDB engine's statements, timed one by one, and the floor query, in-process."""
+def copy_csv(cur, table: str, path) -> None:
+    """Load a CSV file with a header into a PostgreSQL table (COPY through a psycopg cursor)."""
+    with open(path, "rb") as f, cur.copy(f"COPY {table} FROM STDIN (FORMAT csv, HEADER)") as cp:
+        while chunk := f.read(1 << 20):
+            cp.write(chunk)
+
+
+def engine_steps(leads, events, fmt: str = "csv"):
+    """Run the DuckDB engine's statements over `leads` and `events` in-process, each printed
+    with its CPU and wall time; returns the timed connection (its `execute` times a query)."""
     import datetime as dt
 
     import duckdb
@@ -131,21 +139,7 @@ def steps(n: int) -> None:
     from leadrules.engine import duckdb as engine
     from leadrules.engine.duckout import copy_scores
 
-    leads, events = generate(n)
-
-    class Timed:
-        def __init__(self, con):
-            self.con = con
-
-        def execute(self, sql, *args):
-            start = time.perf_counter()
-            result = self.con.execute(sql, *args)
-            rows = result.fetchall() if sql.lstrip().upper().startswith(("SELECT", "WITH")) else []
-            label = " ".join(sql.split())[:60]
-            print(f"  {time.perf_counter() - start:6.3f}s  {label}")
-            return _Rows(rows)
-
-    class _Rows:
+    class Rows:
         def __init__(self, rows):
             self.rows = rows
 
@@ -155,17 +149,39 @@ def steps(n: int) -> None:
         def fetchall(self):
             return self.rows
 
+    class Timed:
+        def __init__(self, con):
+            self.con = con
+
+        def execute(self, sql, *args):
+            cpu, wall = time.process_time(), time.perf_counter()
+            result = self.con.execute(sql, *args)
+            reads = ("SELECT", "WITH", "DESC")
+            rows = result.fetchall() if sql.lstrip().upper().startswith(reads) else []
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            print(f"  cpu {cpu:6.3f}s  wall {wall:6.3f}s  {' '.join(sql.split())[:60]}")
+            return Rows(rows)
+
     model = leadrules.load(str(MODEL))
     as_of = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET preserve_insertion_order = false")
-    print(f"events: {n}; the engine's statements:")
     timed = Timed(con)
     scores, _notes = engine._prepare(timed, model, str(leads), str(events), as_of, DataOptions())
-    copy_scores(timed, scores, model.group_names, "csv", os.devnull)
+    copy_scores(timed, scores, model.group_names, fmt, os.devnull)
+    return Timed
+
+
+def steps(n: int) -> None:
+    """The DuckDB engine's statements, timed one by one, and the floor query, in-process."""
+    import duckdb
+
+    leads, events = generate(n)
+    print(f"events: {n}; the engine's statements:")
+    timed = engine_steps(leads, events)
     print("the floor:")
-    Timed(duckdb.connect()).execute(
+    timed(duckdb.connect()).execute(
         f"SELECT lead_id, event, count(*) FROM read_csv('{events}') GROUP BY lead_id, event"
     )
 
@@ -249,13 +265,8 @@ def postgres(n: int, runs: int) -> None:
                 "CREATE TABLE events (lead_id TEXT, event TEXT, occurred_at TIMESTAMP, "
                 "url TEXT, form TEXT)"
             )
-            for table, path in (("leads", leads), ("events", events)):
-                with (
-                    open(path, "rb") as f,
-                    cur.copy(f"COPY {table} FROM STDIN (FORMAT csv, HEADER)") as cp,
-                ):
-                    while chunk := f.read(1 << 20):
-                        cp.write(chunk)
+            copy_csv(cur, "leads", leads)
+            copy_csv(cur, "events", events)
             cur.execute("ANALYZE")
             cur.execute(script)
 

@@ -69,13 +69,8 @@ def postgres(baseline: Path, leads: str, events: str, runs: int) -> None:
         with psycopg.connect(server.conninfo, autocommit=True) as conn, conn.cursor() as cur:
             cur.execute(LEADS)
             cur.execute(EVENTS)
-            for table, path in (("leads", leads), ("events", events)):
-                with (
-                    open(path, "rb") as f,
-                    cur.copy(f"COPY {table} FROM STDIN (FORMAT csv, HEADER)") as cp,
-                ):
-                    while chunk := f.read(1 << 20):
-                        cp.write(chunk)
+            bench_sql.copy_csv(cur, "leads", leads)
+            bench_sql.copy_csv(cur, "events", events)
             cur.execute("ANALYZE")
             for name, tree in (("baseline", baseline), ("this", ROOT)):
                 cur.execute(f"CREATE SCHEMA s_{name}; SET search_path TO s_{name}, public")

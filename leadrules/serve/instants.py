@@ -7,6 +7,7 @@ with; a `clock` (a function returning an aware datetime) is injectable for tests
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 UTC = dt.timezone.utc
 
@@ -16,6 +17,7 @@ def now_ms() -> dt.datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
+@lru_cache(maxsize=256)  # a batch's leads share their instant: strftime once for all of them
 def iso(when: dt.datetime | None) -> str | None:
     if when is None:
         return None

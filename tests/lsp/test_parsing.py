@@ -3,34 +3,12 @@ same statements with the same spans, the same comments, the same diagnostics."""
 
 from __future__ import annotations
 
-import dataclasses
-import re
-
 import pytest
+from parse_inputs import DOC_BLOCKS, FILES, dump
 
 from leadrules.lsp.parsing import ParseCache, blocks
 from leadrules.syntax.parser import parse_text
 from tests.conftest import ROOT
-
-FILES = sorted(
-    [*ROOT.glob("tests/corpus/**/*.lrules"), *ROOT.glob("examples/*.lrules")]
-    + [p for p in ROOT.glob("tests/fmt/inputs/*") if p.is_file()]
-)
-DOC_BLOCKS = [
-    m.group(1)
-    for page in sorted(ROOT.glob("docs/**/*.md"))
-    for m in re.finditer(r"^```lrules\n(.*?)^```", page.read_text(encoding="utf-8"), re.S | re.M)
-]
-
-
-def dump(node):
-    """Everything of a node, spans included (nodes compare without their spans)."""
-    if dataclasses.is_dataclass(node):
-        fields = dataclasses.fields(node)
-        return (type(node).__name__, tuple((f.name, dump(getattr(node, f.name))) for f in fields))
-    if isinstance(node, (tuple, list)):
-        return tuple(dump(x) for x in node)
-    return node
 
 
 def same(text, path="t.lrules"):

@@ -5,39 +5,15 @@ refuses a text, the runtime refuses it too (and the parser asks Lark for the dia
 
 from __future__ import annotations
 
-import dataclasses
-import re
 import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from parse_inputs import DOC_BLOCKS, FILES, dump
 
 from leadrules.syntax import parser, prelex
 from tests.conftest import ROOT
-
-FILES = sorted(
-    [*ROOT.glob("tests/corpus/**/*.lrules"), *ROOT.glob("examples/*.lrules")]
-    + [p for p in ROOT.glob("tests/fmt/inputs/*") if p.is_file()],
-    key=str,
-)
-DOC_BLOCKS = [
-    m.group(1)
-    for page in sorted(ROOT.glob("docs/**/*.md"))
-    for m in re.finditer(r"^```lrules\n(.*?)^```", page.read_text(encoding="utf-8"), re.S | re.M)
-]
-
-
-def dump(node):
-    """Everything of a node, spans included (nodes compare without their spans)."""
-    if dataclasses.is_dataclass(node):
-        fields = dataclasses.fields(node)
-        return (type(node).__name__, tuple((f.name, dump(getattr(node, f.name))) for f in fields))
-    if isinstance(node, (tuple, list)):
-        return tuple(dump(x) for x in node)
-    if isinstance(node, str):
-        return str(node)
-    return node
 
 
 def run(parse, text: str):
