@@ -30,6 +30,9 @@ DROP VIEW IF EXISTS {{ names | join(', ') }};
 {% macro space() %}E' \t\n\r\x0b\f'{% endmacro %}
 {% macro number_problem(x) %}CASE WHEN CAST({{ x }} AS DOUBLE PRECISION) IN ('NaN', 'Infinity', '-Infinity') THEN 'expected a finite number' END{% endmacro %}
 {% macro json_object_problem(column, label) %}CASE WHEN JSONB_TYPEOF(CAST({{ column }} AS JSONB)) <> 'object' THEN {{ sql.string('expected a JSON object in column `' ~ label ~ '`') }} END{% endmacro %}
+{#- whether text in the one timestamp form (`TIME_FORM`: digits in place, month 01-12, day 01-31)
+    names a day that exists: a cast of `2026-02-30` would fail the whole view -#}
+{% macro date_exists(s) %}(CAST(SUBSTR({{ s }}, 9, 2) AS INTEGER) <= EXTRACT(DAY FROM MAKE_DATE(CAST(SUBSTR({{ s }}, 1, 4) AS INTEGER), CAST(SUBSTR({{ s }}, 6, 2) AS INTEGER), 1) + INTERVAL '1 month - 1 day')){% endmacro %}
 {#- a property in a JSON object, read as the file readers read a JSON value of it (duckdb.sql).
     CASE, not AND, guards each cast: PostgreSQL may evaluate either side of an AND first -#}
 {% macro json_prop(column, name, type) %}
@@ -46,7 +49,7 @@ CASE {{ kind }} WHEN 'boolean' THEN CAST({{ t }} AS BOOLEAN) WHEN 'string' THEN 
 CASE {{ kind }} WHEN 'string' THEN {{ t }} WHEN 'number' THEN CASE WHEN ABS({{ n }}) >= 9007199254740992 THEN NULL WHEN {{ n }} = TRUNC({{ n }}) THEN CAST(TRUNC({{ n }}) AS TEXT) ELSE CAST(CAST({{ t }} AS DOUBLE PRECISION) AS TEXT) END END
 {%- else -%}
 {#- a time: with a zone, that instant; without one, UTC (not the session's TimeZone) -#}
-CASE WHEN {{ kind }} = 'string' AND {{ t }} ~ '^{{ SPACE_RE }}{{ TIME_FORM }}{{ SPACE_RE }}$' THEN CASE WHEN {{ s }} ~ ':[0-9][0-9](\.[0-9]+)?(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$' THEN CAST({{ s }} AS TIMESTAMPTZ) ELSE CAST({{ s }} AS TIMESTAMP) AT TIME ZONE 'UTC' END END
+CASE WHEN {{ kind }} = 'string' AND {{ t }} ~ '^{{ SPACE_RE }}{{ TIME_FORM }}{{ SPACE_RE }}$' THEN CASE WHEN NOT {{ sql.date_exists(s) }} THEN NULL WHEN {{ s }} ~ ':[0-9][0-9](\.[0-9]+)?(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$' THEN CAST({{ s }} AS TIMESTAMPTZ) ELSE CAST({{ s }} AS TIMESTAMP) AT TIME ZONE 'UTC' END END
 {%- endif -%}
 {% endmacro %}
 {% macro json_prop_problem(column, name, type) %}
@@ -61,7 +64,7 @@ CASE WHEN {{ kind }} IN ('object', 'array') THEN 'expected a bool (true/false, y
 {%- elif type == 'text' -%}
 CASE {{ kind }} WHEN 'boolean' THEN 'expected text, got a bool' WHEN 'object' THEN 'expected text, got dict' WHEN 'array' THEN 'expected text, got list' WHEN 'number' THEN CASE WHEN {{ sql.json_prop(column, name, type) }} IS NULL THEN {{ sql.string(BIG_TEXT) }} END END
 {%- elif type == 'time' -%}
-CASE WHEN {{ kind }} IN ('number', 'boolean', 'object', 'array') OR ({{ kind }} = 'string' AND {{ s }} <> '' AND NOT {{ t }} ~ '^{{ SPACE_RE }}{{ TIME_FORM }}{{ SPACE_RE }}$') THEN 'expected an ISO-8601 timestamp' END
+CASE WHEN {{ kind }} IN ('number', 'boolean', 'object', 'array') OR ({{ kind }} = 'string' AND {{ s }} <> '' AND NOT {{ t }} ~ '^{{ SPACE_RE }}{{ TIME_FORM }}{{ SPACE_RE }}$') THEN 'expected an ISO-8601 timestamp' WHEN {{ kind }} = 'string' AND {{ s }} <> '' THEN CASE WHEN NOT {{ sql.date_exists(s) }} THEN 'expected an ISO-8601 timestamp of a date that exists' END END
 {%- endif -%}
 {% endmacro %}
 {#- a key as text: `text` equality is byte for byte in every deterministic collation, and a
