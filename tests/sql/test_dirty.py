@@ -485,6 +485,8 @@ TIMES = [
     "1900-02-29",  # refused: not a leap year (a century)
     "2000-02-29T00:00:00+01:00",  # a leap day (a fourth century)
     "0000-06-01",  # refused: there is no year 0
+    "2025-12-20T12:00:00.0000009Z",  # nanoseconds: cut to the microsecond, not after the bound
+    "2025-12-20T14:59:59.9999999+03:00",  # 11:59:59.999999 UTC, not 12:00
 ]
 REFUSED_TIMES = {
     "yesterday",

@@ -48,8 +48,10 @@ CASE {{ kind }} WHEN 'boolean' THEN CAST({{ t }} AS BOOLEAN) WHEN 'string' THEN 
 {%- elif type == 'text' -%}
 CASE {{ kind }} WHEN 'string' THEN {{ t }} WHEN 'number' THEN CASE WHEN ABS({{ n }}) >= 9007199254740992 THEN NULL WHEN {{ n }} = TRUNC({{ n }}) THEN CAST(TRUNC({{ n }}) AS TEXT) ELSE CAST(CAST({{ t }} AS DOUBLE PRECISION) AS TEXT) END END
 {%- else -%}
-{#- a time: with a zone, that instant; without one, UTC (not the session's TimeZone) -#}
-CASE WHEN {{ kind }} = 'string' AND {{ t }} ~ '^{{ SPACE_RE }}{{ TIME_FORM }}{{ SPACE_RE }}$' THEN CASE WHEN NOT {{ sql.date_exists(s) }} THEN NULL WHEN {{ s }} ~ ':[0-9][0-9](\.[0-9]+)?(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$' THEN CAST({{ s }} AS TIMESTAMPTZ) ELSE CAST({{ s }} AS TIMESTAMP) AT TIME ZONE 'UTC' END END
+{#- a time: with a zone, that instant; without one, UTC (not the session's TimeZone); digits
+    beyond the microsecond cut, as the readers cut them (PostgreSQL's cast would round them) -#}
+{%- set us %}REGEXP_REPLACE({{ s }}, '(\.[0-9]{6})[0-9]+', '\1'){% endset -%}
+CASE WHEN {{ kind }} = 'string' AND {{ t }} ~ '^{{ SPACE_RE }}{{ TIME_FORM }}{{ SPACE_RE }}$' THEN CASE WHEN NOT {{ sql.date_exists(s) }} THEN NULL WHEN {{ s }} ~ ':[0-9][0-9](\.[0-9]+)?(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$' THEN CAST({{ us }} AS TIMESTAMPTZ) ELSE CAST({{ us }} AS TIMESTAMP) AT TIME ZONE 'UTC' END END
 {%- endif -%}
 {% endmacro %}
 {% macro json_prop_problem(column, name, type) %}
