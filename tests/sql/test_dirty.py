@@ -487,6 +487,16 @@ TIMES = [
     "0000-06-01",  # refused: there is no year 0
     "2025-12-20T12:00:00.0000009Z",  # nanoseconds: cut to the microsecond, not after the bound
     "2025-12-20T14:59:59.9999999+03:00",  # 11:59:59.999999 UTC, not 12:00
+    "2025-12-20T17:30:00+05:30",  # 12:00 UTC: not after the bound
+    "2025-12-20T12:00:00-00:00",  # 12:00 UTC
+    "2025-12-20T13:00Z",  # no seconds
+    "2025-12-20t13:00:00Z",  # refused: a lower-case t
+    "2025-12-20T13:00:00z",  # refused: a lower-case z
+    "2025-12-20T13:00:00+0530",  # a basic offset with minutes
+    "2025-12-20T13:00:00 Z",  # refused: a space before the zone
+    "2025-12-20T13:00:00 +03:00",  # refused: a space before the offset
+    "2025-12-20T24:00",  # refused: no hour 24
+    "2025-12-20  13:00",  # refused: two spaces
 ]
 REFUSED_TIMES = {
     "yesterday",
@@ -495,6 +505,12 @@ REFUSED_TIMES = {
     "2026-04-31 00:00",
     "1900-02-29",
     "0000-06-01",
+    "2025-12-20t13:00:00Z",
+    "2025-12-20T13:00:00z",
+    "2025-12-20T13:00:00 Z",
+    "2025-12-20T13:00:00 +03:00",
+    "2025-12-20T24:00",
+    "2025-12-20  13:00",
 }
 
 
