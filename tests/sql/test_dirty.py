@@ -32,6 +32,7 @@ from leadrules.engine import DataOptions
 from leadrules.engine.python import run_files
 from leadrules.targets import Options
 from leadrules.targets.sql import compile as compile_sql
+from leadrules.targets.sql.dialect import BIG_TEXT
 
 AS_OF = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
 T = AS_OF - dt.timedelta(days=1)
@@ -120,6 +121,16 @@ JSON_DIRTY = {
     "exponent text": ("duckdb postgres sqlite", '{"url": 1e2, "ok": "YES"}'),
     "fraction text": ("duckdb postgres", '{"url": 1.50, "ok": 1}'),
     "empty number": ("duckdb postgres sqlite", '{"n": "", "ok": ""}'),
+    "tiny string": ("duckdb postgres sqlite", '{"n": "1e-400"}'),
+    "tiny number": ("duckdb postgres sqlite", '{"n": 1e-400}'),
+    "negative zero": ("duckdb postgres sqlite", '{"n": "-0", "url": -0.0}'),
+    "bare point": ("duckdb postgres sqlite", '{"n": "5."}'),
+    "point first": ("duckdb postgres sqlite", '{"n": "+.5e2"}'),
+    "underscore": ("duckdb postgres sqlite", '{"n": "1_000"}'),
+    "hex": ("duckdb postgres sqlite", '{"n": "0x10"}'),
+    "comma": ("duckdb postgres sqlite", '{"n": "1,5"}'),
+    "infinity word": ("duckdb postgres sqlite", '{"n": "inf"}'),
+    "big integer text": ("duckdb postgres sqlite", '{"url": 12345678901234567890}'),
 }
 
 
@@ -347,6 +358,38 @@ def test_every_dirty_case_at_once(engine, json_props, request):
         in_schema(pg, lambda: check(engine, leads, events, json_props, pg))
     else:
         check(engine, leads, events, json_props)
+
+
+def test_a_postgres_json_column_keeps_the_numbers_as_written(pg, monkeypatch):
+    """A `json` column (not `jsonb`) keeps each number's text: an integer of any size is read
+    exactly, a number too small for a double is 0 (its cast would fail the whole view), and a
+    number of 2^53 or more with an exponent or a fraction in a text property is refused with
+    the reason (Python reads it as a double, which SQL cannot print as Python does)."""
+    monkeypatch.setitem(JSON_TYPE, "postgres", "JSON")
+    read = {
+        "tiny in text": '{"url": 1e-400, "n": -2e-324}',
+        "smallest double": '{"url": 5e-324, "n": 5e-324}',
+    }
+    refused = {
+        "exponent beyond 2^53": '{"url": 1e23}',
+        "fraction beyond 2^53": '{"url": 12345678901234567890.0}',
+    }
+    for name, text in {**read, **refused}.items():
+        monkeypatch.setitem(JSON_DIRTY, name, ("postgres", text))
+    names = [n for n, spec in JSON_DIRTY.items() if spec[0] != "postgres"]
+    names = [n for n in names if "postgres" in JSON_DIRTY[n][0].split()]
+    drawn = ([(60, "CEO", True, 3)], [(0, "view", 1, ("100", 7))])
+    leads, events = dataset("postgres", True, *drawn, [*names, *read])
+    in_schema(pg, lambda: check("postgres", leads, events, True, pg))
+
+    leads, events = dataset("postgres", True, *drawn, list(refused))
+
+    def views():
+        scores, problems = run_sql("postgres", load(MODEL), leads, events, True, pg)
+        assert [r[0] for r in scores] == ["k0"]
+        assert sorted(problems) == [("events", f"j{j}", BIG_TEXT) for j in range(len(refused))]
+
+    in_schema(pg, views)
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "sqlite", "postgres"])
