@@ -21,6 +21,9 @@
 {% macro count_if_many(cond) %}COUNT(CASE WHEN {{ cond }} THEN 1 END){% endmacro %}
 {#- ---- refused values (see default.sql) ---- -#}
 {% macro number_problem(x) %}CASE WHEN NOT isfinite(CAST({{ x }} AS DOUBLE)) THEN 'expected a finite number' END{% endmacro %}
+{#- a timestamp column may hold `infinity` or `-infinity`, which no export reads back as a
+    time (and `days_since` would make a number of) -#}
+{% macro time_problem(x) %}CASE WHEN NOT isfinite({{ x }}) THEN 'expected an ISO-8601 timestamp' END{% endmacro %}
 {% macro json_object_problem(column, label) %}CASE WHEN {{ column }} IS NOT NULL AND TRIM(CAST({{ column }} AS VARCHAR), {{ sql.space() }}) <> '' AND COALESCE(json_type(TRY_CAST({{ column }} AS JSON)), 'INVALID') <> 'OBJECT' THEN {{ sql.string('expected a JSON object in column `' ~ label ~ '`') }} END{% endmacro %}
 {% macro space() %}' ' || CHR(9) || CHR(10) || CHR(13) || CHR(11) || CHR(12){% endmacro %}
 {#- a property in a JSON object, read as the file readers read a JSON value of it: a number

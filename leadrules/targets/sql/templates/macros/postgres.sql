@@ -29,6 +29,9 @@ DROP VIEW IF EXISTS {{ names | join(', ') }};
 {#- ---- refused values (see default.sql) ---- -#}
 {% macro space() %}E' \t\n\r\x0b\f'{% endmacro %}
 {% macro number_problem(x) %}CASE WHEN CAST({{ x }} AS DOUBLE PRECISION) IN ('NaN', 'Infinity', '-Infinity') THEN 'expected a finite number' END{% endmacro %}
+{#- a timestamp column may hold `infinity` or `-infinity`, which no export reads back as a
+    time (and `days_since` would make a number of) -#}
+{% macro time_problem(x) %}CASE WHEN NOT isfinite({{ x }}) THEN 'expected an ISO-8601 timestamp' END{% endmacro %}
 {% macro json_object_problem(column, label) %}CASE WHEN JSONB_TYPEOF(CAST({{ column }} AS JSONB)) <> 'object' THEN {{ sql.string('expected a JSON object in column `' ~ label ~ '`') }} END{% endmacro %}
 {#- whether a NUMERIC is so small that the nearest double is 0 (at most half the smallest
     subnormal, 2^-1075, exactly): the readers read 0 there, where PostgreSQL's cast to double
