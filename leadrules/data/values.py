@@ -165,8 +165,12 @@ _DIGITS = str.maketrans("0123456789", "9999999999")
 
 def _plain(t: str) -> bool:
     """Whether text `fromisoformat` read is in the one form (it accepts more: basic forms,
-    week dates, an hour alone, any separator, offsets with seconds, 24:00 in newer Pythons)."""
-    return t.translate(_DIGITS) in _SHAPES and t[11:13] != "24"
+    week dates, an hour alone, any separator, offsets with seconds, 24:00 in newer Pythons, an
+    offset's minutes up to 99: `+03:60` is four hours)."""
+    if t.translate(_DIGITS) not in _SHAPES or t[11:13] == "24":
+        return False
+    # an offset with minutes ends the text (`+0330`, `+03:30`): its minutes are below 60
+    return not ((t[-5] in "+-" or t[-6] in "+-") and t[-2] > "5")
 
 
 def _parse_time_form(text: str) -> dt.datetime:

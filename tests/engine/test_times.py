@@ -10,8 +10,9 @@ import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from time_texts import TIME_TEXTS
 
-from leadrules.data.values import parse_time
+from leadrules.data.values import _parse_time_form, parse_time
 from leadrules.engine.python import score
 from tests.engine.agreement import FORMATS, both, both_refuse, summary, write
 from tests.engine.helpers import load
@@ -171,6 +172,8 @@ REFUSED = [
     "0000-01-01",
     "2026-01-01T10:00:00+24:00",
     "2026-01-01T10:00:00+05:30:15",
+    "2026-01-01T10:00:00+03:60",  # offset minutes past 59 (Python's fromisoformat takes them)
+    "2026-01-01T10:00+0399",
     "2026-01-01T10:00:00,5Z",  # a decimal comma
     "2026-01-01T10:00:00.Z",
     "2026-W01-1",  # a week date
@@ -181,6 +184,22 @@ REFUSED = [
     "infinity",
     "epoch",
 ]
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=TIME_TEXTS)
+def test_the_fast_path_reads_exactly_the_form(text):
+    """`parse_time` reads common texts with `fromisoformat` and a check of their shape: it
+    accepts exactly what the one form's regular expression accepts, with the same instant."""
+    try:
+        want = _parse_time_form(text)
+    except ValueError:
+        want = None
+    try:
+        got = parse_time(text)
+    except ValueError:
+        got = None
+    assert got == want and (got is None or got.utcoffset() == want.utcoffset()), text
 
 
 def test_every_refused_form_is_refused_by_the_interpreter_and_by_the_sql():

@@ -27,6 +27,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sql.test_equivalence import load
+from time_texts import TIME_TEXTS
 
 from leadrules.engine import DataOptions
 from leadrules.engine.python import run_files
@@ -427,6 +428,30 @@ def test_sqlite_number_form_is_the_readers_number_form():
             text = "".join(chars)
             want = re.fullmatch(NUMBER_FORM, text) is not None
             assert bool(con.execute(query, (text,)).fetchone()[0]) == want, text
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=TIME_TEXTS)
+def test_sqlite_time_check_is_the_readers_time_form(text):
+    """SQLite has no regular expressions, and JULIANDAY reads more than the one timestamp form
+    (a lower-case z, spaces before the zone, hour 24, days past a month's end): its check of
+    text in a time column refuses exactly what the readers refuse, over texts assembled from
+    the pieces real exports hold."""
+    import sqlite3
+
+    from leadrules.data.values import parse_time
+    from leadrules.targets.sql.dialect import dialect
+
+    try:
+        parse_time(text)
+        want = True
+    except ValueError:
+        want = False
+    con = sqlite3.connect(":memory:")
+    problem = con.execute(
+        f"SELECT {dialect('sqlite').time_problem('x')} FROM (SELECT ? AS x)", (text,)
+    ).fetchone()[0]
+    assert (problem is None) == want, (text, problem)
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "sqlite", "postgres"])

@@ -47,13 +47,23 @@ DROP VIEW IF EXISTS {{ name }};
 {% macro number_problem(x) %}CASE TYPEOF({{ x }}) WHEN 'real' THEN CASE WHEN ABS({{ x }}) > 1.7976931348623157e308 THEN 'expected a finite number' END WHEN 'text' THEN CASE WHEN {{ sql.trimmed(x) }} = '' THEN NULL WHEN NOT {{ sql.number_form(sql.trimmed(x)) }} THEN 'expected a number' WHEN ABS(CAST({{ sql.trimmed(x) }} AS REAL)) > 1.7976931348623157e308 THEN 'expected a number within the double range (about 1.8e308)' END WHEN 'blob' THEN 'expected a number' END{% endmacro %}
 {% macro bool_value(x) %}CASE TYPEOF({{ x }}) WHEN 'integer' THEN CASE {{ x }} WHEN 1 THEN 1 WHEN 0 THEN 0 END WHEN 'real' THEN CASE {{ x }} WHEN 1 THEN 1 WHEN 0 THEN 0 END WHEN 'text' THEN CASE LOWER({{ sql.trimmed(x) }}) WHEN 'true' THEN 1 WHEN 'yes' THEN 1 WHEN '1' THEN 1 WHEN 'false' THEN 0 WHEN 'no' THEN 0 WHEN '0' THEN 0 END END{% endmacro %}
 {% macro bool_problem(x) %}CASE WHEN {{ x }} IS NOT NULL AND ({{ sql.bool_value(x) }}) IS NULL AND NOT (TYPEOF({{ x }}) = 'text' AND {{ sql.trimmed(x) }} = '') THEN 'expected a bool (true/false, yes/no, 1/0)' END{% endmacro %}
-{#- JULIANDAY reads more than the one timestamp form (`now`, `10:00`, day numbers): a time is
-    text starting with a date (year 0001 or later), without what JULIANDAY reads beyond the one
-    form (a lower-case `z`, spaces before the zone or around the clock, the hour 24); JULIANDAY
-    takes a day past the month's end
-    (`2026-02-30` is the day number of March 2nd), so the date must come back from that day
-    number as it was written -#}
-{% macro time_problem(x) %}{% set tx = sql.trimmed(x) %}CASE WHEN TYPEOF({{ x }}) IN ('integer', 'real', 'blob') THEN 'expected an ISO-8601 timestamp' WHEN TYPEOF({{ x }}) = 'text' AND {{ tx }} <> '' AND (JULIANDAY({{ sql.iso_time(tx) }}) IS NULL OR {{ tx }} NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' OR {{ tx }} GLOB '0000*' OR {{ tx }} GLOB '*[^0-9TZ:.+ -]*' OR SUBSTR({{ tx }}, 12) GLOB '* *' OR SUBSTR({{ tx }}, 12, 2) = '24') THEN 'expected an ISO-8601 timestamp' WHEN TYPEOF({{ x }}) = 'text' AND {{ tx }} <> '' AND DATE(JULIANDAY(SUBSTR({{ tx }}, 1, 10))) IS NOT SUBSTR({{ tx }}, 1, 10) THEN 'expected an ISO-8601 timestamp of a date that exists' END{% endmacro %}
+{#- whether trimmed text that starts with a date has the rest of the one timestamp form
+    (`TIME_FORM`: nothing, or `T`/space, HH:MM, optional :SS and fraction, optional zone Z, ±HH,
+    ±HHMM or ±HH:MM), in GLOBs: SQLite has no regular expressions -#}
+{% macro time_rest_form(t) %}
+{%- set r %}SUBSTR({{ t }}, 11){% endset -%}
+{%- set c %}SUBSTR({{ r }}, 7){% endset -%}
+{%- set zl %}(CASE WHEN {{ c }} GLOB '*Z' THEN 1 WHEN {{ c }} GLOB '*[+-][0-9][0-9]:[0-9][0-9]' THEN 6 WHEN {{ c }} GLOB '*[+-][0-9][0-9][0-9][0-9]' THEN 5 WHEN {{ c }} GLOB '*[+-][0-9][0-9]' THEN 3 ELSE 0 END){% endset -%}
+{%- set zone %}SUBSTR({{ c }}, LENGTH({{ c }}) - {{ zl }} + 1){% endset -%}
+{%- set secs %}SUBSTR({{ c }}, 1, LENGTH({{ c }}) - {{ zl }}){% endset -%}
+({{ r }} = '' OR (({{ r }} GLOB '[T ][01][0-9]:[0-5][0-9]*' OR {{ r }} GLOB '[T ]2[0-3]:[0-5][0-9]*') AND ({{ zl }} = 0 OR {{ zone }} = 'Z' OR (({{ zone }} GLOB '[+-][01][0-9]*' OR {{ zone }} GLOB '[+-]2[0-3]*') AND ({{ zl }} = 3 OR ({{ zl }} = 5 AND {{ zone }} GLOB '???[0-5]?') OR ({{ zl }} = 6 AND {{ zone }} GLOB '????[0-5]?')))) AND ({{ secs }} = '' OR {{ secs }} GLOB ':[0-5][0-9]' OR ({{ secs }} GLOB ':[0-5][0-9].[0-9]*' AND SUBSTR({{ secs }}, 5) NOT GLOB '*[^0-9]*'))))
+{%- endmacro %}
+{#- JULIANDAY reads more than the one timestamp form (`now`, `10:00`, day numbers, a lower-case
+    `z`, spaces before the zone, the hour 24): a time is text starting with a date of year 0001
+    or later, the rest as `time_rest_form` says; and JULIANDAY takes a day past the month's
+    end (`2026-02-30` is the day number of March 2nd), so the date must come back from that
+    day number as it was written -#}
+{% macro time_problem(x) %}{% set tx = sql.trimmed(x) %}CASE WHEN TYPEOF({{ x }}) IN ('integer', 'real', 'blob') THEN 'expected an ISO-8601 timestamp' WHEN TYPEOF({{ x }}) = 'text' AND {{ tx }} <> '' AND (JULIANDAY({{ sql.iso_time(tx) }}) IS NULL OR {{ tx }} NOT GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' OR {{ tx }} GLOB '0000*' OR NOT {{ sql.time_rest_form(tx) }}) THEN 'expected an ISO-8601 timestamp' WHEN TYPEOF({{ x }}) = 'text' AND {{ tx }} <> '' AND DATE(JULIANDAY(SUBSTR({{ tx }}, 1, 10))) IS NOT SUBSTR({{ tx }}, 1, 10) THEN 'expected an ISO-8601 timestamp of a date that exists' END{% endmacro %}
 {% macro json_object_problem(column, label) %}CASE WHEN {{ column }} IS NOT NULL AND {{ sql.trimmed(column) }} <> '' AND (NOT JSON_VALID({{ column }}) OR JSON_TYPE({{ column }}) <> 'object') THEN {{ sql.string('expected a JSON object in column `' ~ label ~ '`') }} END{% endmacro %}
 {% macro json_doc(column) %}(CASE WHEN JSON_VALID({{ column }}) THEN {{ column }} END){% endmacro %}
 {#- a property in a JSON object, read as the file readers read a JSON value of it (duckdb.sql);
