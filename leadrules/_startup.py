@@ -2,13 +2,12 @@
 
 Costs of importing leadrules that the code itself does not need to pay on every run:
 
-- `dataclass` writes the methods of each class (`__init__`, `__eq__`, `__hash__`, ...) as source
-  text and compiles it: about 350 compilations for the AST and the Model, half of their import
-  time. The compiled code objects are kept, keyed by that exact text, in
-  `$XDG_CACHE_HOME/leadrules/dataclasses-<python>/<module>.marshal` (a per-user folder, mode
-  0700; a file must be the user's own to be read). The classes and their methods are exactly
-  those `dataclass` builds: the same text, compiled once. A miss compiles as usual and the
-  module's file is rewritten at exit.
+- The node classes of the AST and the Model (`leadrules/nodes.py`) and the package's few
+  dataclasses have methods (`__init__`, `__eq__`, `__hash__`, ...) written as source text for
+  their fields and compiled. The compiled code objects are kept, keyed by that exact text, in
+  `$XDG_CACHE_HOME/leadrules/classes-<python>/<module>.marshal` (a per-user folder, mode 0700;
+  a file must be the user's own to be read): the same text, compiled once. A miss compiles as
+  usual and the module's file is rewritten at exit.
 - `dataclass` writes a docstring for a class that has none with `inspect.signature`; for the
   package's classes it is written from the fields instead.
 - Lark imports `interegular` at import time, to validate terminals when it builds a parser;
@@ -19,7 +18,9 @@ Costs of importing leadrules that the code itself does not need to pay on every 
   Loading them needs neither `hashlib` (Lark's cache key) nor `tempfile` (Lark's cache folder).
 - The `leadrules` command (`lazy_modules`, called by `leadrules/cli.py`; not the library, whose
   process is its caller's) imports `tempfile`, `getpass`, `pkgutil`, `hashlib` and `regex`,
-  which Lark imports at import time and uses only to build or cache a parser, on first use.
+  which Lark imports at import time and uses only to build or cache a parser, on first use;
+  and `ipaddress`, which `urllib.parse` (imported by `pathlib`) imports at import time and uses
+  only to validate an IPv6 host in a URL.
 
 Deleting the cache is always safe; where it cannot be read or written, nothing is cached.
 `LEADRULES_NO_STARTUP_CACHE=1` turns all of it off.
@@ -103,25 +104,34 @@ def _codes(module: str) -> dict:
 
 
 def _save() -> None:
+    """Rewrite the file of each module that compiled something new with exactly the texts this
+    run asked for (a module defines its classes when imported, so that is all of them): texts of
+    older versions of the package are dropped rather than kept for ever."""
     import marshal
 
-    for module, new in _state.get("new", {}).items():
-        path = _file(module)
-        data = {**_load(path), **_state["codes"].get(module, {}), **new}
-        write_atomic(path, marshal.dumps(data))
+    for module in _state.get("new", {}):
+        write_atomic(_file(module), marshal.dumps(_state["used"][module]))
+
+
+def compiled(module: str, source: str):
+    """The code of `source` (a class's methods, written for its fields), compiled once: kept
+    in the cache of `module` when the cache is on and the module is the package's own."""
+    if "folder" not in _state or not module.startswith("leadrules"):
+        return compile(source, "<string>", "exec")
+    code = _codes(module).get(source)
+    if code is None:
+        code = compile(source, "<string>", "exec")
+        _state["new"].setdefault(module, {})[source] = code
+    _state["used"].setdefault(module, {})[source] = code
+    return code
 
 
 def _cached_exec(source, globals=None, locals=None):
     """`exec` as `dataclasses` calls it, with the compiled code of each text kept (for the
     package's own classes only)."""
-    module = str((globals or {}).get("__name__"))
-    if not isinstance(source, str) or not module.startswith("leadrules"):
+    if not isinstance(source, str):
         return exec(source, globals, locals)
-    code = _codes(module).get(source)
-    if code is None:
-        code = compile(source, "<string>", "exec")
-        _state["new"].setdefault(module, {})[source] = code
-    return exec(code, globals, locals)
+    return exec(compiled(str((globals or {}).get("__name__")), source), globals, locals)
 
 
 def install() -> None:
@@ -130,19 +140,20 @@ def install() -> None:
         return
     _state["new"] = {}
     _lazy("interegular")
-    folder = cache_folder("dataclasses")
+    folder = cache_folder("classes")
     if folder is None:
         return
     import atexit
-    import dataclasses
 
-    if getattr(dataclasses, "exec", exec) is not exec:  # someone else patched it: leave it
-        return
     _state["folder"] = folder
     _state["codes"] = {}
-    dataclasses.exec = _cached_exec
-    dataclasses.inspect = _Inspect(dataclasses.inspect)
+    _state["used"] = {}
     atexit.register(_save)
+    import dataclasses
+
+    if getattr(dataclasses, "exec", exec) is exec:  # unless someone else patched it
+        dataclasses.exec = _cached_exec
+        dataclasses.inspect = _Inspect(dataclasses.inspect)
 
 
 class _Inspect:
@@ -188,8 +199,9 @@ def _MISSING():
     return dataclasses.MISSING
 
 
-# imported by Lark at import time, used only to build a parser or to key Lark's own cache
-LAZY_FOR_THE_COMMAND = ("tempfile", "getpass", "pkgutil", "hashlib", "regex")
+# imported by Lark at import time, used only to build a parser or to key Lark's own cache; and
+# by urllib.parse, used only for a URL's IPv6 host
+LAZY_FOR_THE_COMMAND = ("tempfile", "getpass", "pkgutil", "hashlib", "regex", "ipaddress")
 
 
 def lazy_modules() -> None:

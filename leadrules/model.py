@@ -2,18 +2,17 @@
 
 Nothing here refers back to the AST or the text (a node keeps the `Span` of its source only for
 messages).
-Every node is a frozen dataclass; `to_json` gives a stable, serializable form
-(`leadrules debug model FILE`).
+Every node is a frozen node class (`leadrules/nodes.py`); `to_json` gives a stable, serializable
+form (`leadrules debug model FILE`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Union, get_args
 
+from leadrules.nodes import field, fields, is_node, node
 from leadrules.source import Span
 
 #: the value types of the language
@@ -40,7 +39,7 @@ def _loc():
 # ---- declarations ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@node
 class Attribute:
     name: str
     type: ValueType
@@ -49,7 +48,7 @@ class Attribute:
     crm: str | None = None  # the CRM's internal property name (`crm "..."`), if declared
 
 
-@dataclass(frozen=True)
+@node
 class Property:
     name: str
     type: ValueType
@@ -60,7 +59,7 @@ class Property:
             object.__setattr__(self, "column", self.name)
 
 
-@dataclass(frozen=True)
+@node
 class EventType:
     name: str
     source: str  # the event's name in the data (the name unless `from "..."`)
@@ -76,7 +75,7 @@ class EventType:
 # True, False or unknown). Event predicates are never unknown.
 
 
-@dataclass(frozen=True)
+@node
 class Attr:
     """A lead attribute."""
 
@@ -84,7 +83,7 @@ class Attr:
     type: ValueType
 
 
-@dataclass(frozen=True)
+@node
 class Prop:
     """A property of the event being filtered (only inside `EventSet.filter`)."""
 
@@ -92,7 +91,7 @@ class Prop:
     type: ValueType
 
 
-@dataclass(frozen=True)
+@node
 class Const:
     """A literal. `time` values are timezone-aware datetimes in UTC."""
 
@@ -100,14 +99,14 @@ class Const:
     type: ValueType
 
 
-@dataclass(frozen=True)
+@node
 class Func:
     name: FuncName
     arg: Expr
     type: ValueType
 
 
-@dataclass(frozen=True)
+@node
 class GroupScore:
     """A group's score (only in `tier ... when`)."""
 
@@ -115,63 +114,63 @@ class GroupScore:
     type: Literal["number"] = "number"
 
 
-@dataclass(frozen=True)
+@node
 class TotalScore:
     """The total score (only in `tier ... when`)."""
 
     type: Literal["number"] = "number"
 
 
-@dataclass(frozen=True)
+@node
 class Cmp:
     op: CmpOp
     left: Expr
     right: Expr
 
 
-@dataclass(frozen=True)
+@node
 class InList:
     operand: Expr
     values: tuple[object, ...]
     type: ValueType  # the type of the values
 
 
-@dataclass(frozen=True)
+@node
 class InRange:
     operand: Expr
     lo: float | int
     hi: float | int
 
 
-@dataclass(frozen=True)
+@node
 class TextOp:
     op: TextOpName
     operand: Expr
     value: Expr
 
 
-@dataclass(frozen=True)
+@node
 class IsMissing:
     operand: Expr
     present: bool
 
 
-@dataclass(frozen=True)
+@node
 class Not:
     operand: Expr
 
 
-@dataclass(frozen=True)
+@node
 class And:
     items: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@node
 class Or:
     items: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@node
 class EventSet:
     """The events of one declared type, optionally restricted by a condition on their properties.
 
@@ -182,7 +181,7 @@ class EventSet:
     filter: Expr | None = None
 
 
-@dataclass(frozen=True)
+@node
 class EventCount:
     """An event predicate: `count(events in window) OP n`. Never unknown.
 
@@ -244,7 +243,7 @@ def walk(expr: Expr, filters: bool = False) -> Iterator[Expr]:
 # ---- scoring ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@node
 class WhenRule:
     """`points` once when `cond` is true.
 
@@ -266,7 +265,7 @@ class WhenRule:
     cap: ClassVar[None] = None
 
 
-@dataclass(frozen=True)
+@node
 class EachRule:
     """`points` per event of `events` within `window` (seconds; None: all events at or before
     as-of), bounded by `cap` in absolute value. `id` and `text` as for `WhenRule`."""
@@ -288,7 +287,7 @@ class EachRule:
 Rule = Union[WhenRule, EachRule]
 
 
-@dataclass(frozen=True)
+@node
 class Group:
     name: str
     cap: int | None
@@ -296,7 +295,7 @@ class Group:
     loc: Span | None = _loc()
 
 
-@dataclass(frozen=True)
+@node
 class Tier:
     """kind "range": lo <= score <= hi (None is unbounded); kind "when": `cond` is true."""
 
@@ -314,11 +313,10 @@ class _Args:
 
     @property
     def args(self) -> tuple[Any, ...]:
-        names = [f.name for f in dataclasses.fields(self) if f.name != "loc"]  # type: ignore[arg-type]
-        return tuple(getattr(self, name) for name in names)
+        return tuple(getattr(self, name) for name in fields(self) if name != "loc")
 
 
-@dataclass(frozen=True)
+@node
 class NotifyAction(_Args):
     """`notify [RECIPIENT] "message"`: the recipient is "owner" unless one is named."""
 
@@ -328,7 +326,7 @@ class NotifyAction(_Args):
     kind: ClassVar[Literal["notify"]] = "notify"
 
 
-@dataclass(frozen=True)
+@node
 class TaskAction(_Args):
     """`task "title"`."""
 
@@ -337,7 +335,7 @@ class TaskAction(_Args):
     kind: ClassVar[Literal["task"]] = "task"
 
 
-@dataclass(frozen=True)
+@node
 class SetAction(_Args):
     """`set ATTRIBUTE = value`: a lead attribute (by its name in the rules) and a literal."""
 
@@ -347,7 +345,7 @@ class SetAction(_Args):
     kind: ClassVar[Literal["set"]] = "set"
 
 
-@dataclass(frozen=True)
+@node
 class EmailAction(_Args):
     """`email "template"`."""
 
@@ -356,7 +354,7 @@ class EmailAction(_Args):
     kind: ClassVar[Literal["email"]] = "email"
 
 
-@dataclass(frozen=True)
+@node
 class SmsAction(_Args):
     """`sms "text"`."""
 
@@ -365,7 +363,7 @@ class SmsAction(_Args):
     kind: ClassVar[Literal["sms"]] = "sms"
 
 
-@dataclass(frozen=True)
+@node
 class WebhookAction(_Args):
     """`webhook "https://..."`."""
 
@@ -374,7 +372,7 @@ class WebhookAction(_Args):
     kind: ClassVar[Literal["webhook"]] = "webhook"
 
 
-@dataclass(frozen=True)
+@node
 class DelayAction(_Args):
     """`delay DURATION`: the actions after it run `seconds` later."""
 
@@ -408,7 +406,7 @@ def action(kind: str, args: tuple[Any, ...], loc: Span | None = None) -> Action:
     return make(*args, loc=loc)
 
 
-@dataclass(frozen=True)
+@node
 class Automation:
     on: AutomationOn
     tier: str
@@ -416,7 +414,7 @@ class Automation:
     loc: Span | None = _loc()
 
 
-@dataclass(frozen=True)
+@node
 class TestEvent:
     event: str  # EventType.name
     props: tuple[tuple[str, object], ...]
@@ -424,7 +422,7 @@ class TestEvent:
     at: _dt.datetime  # absolute UTC time (as_of minus `ago`, or `at`)
 
 
-@dataclass(frozen=True)
+@node
 class Expectation:
     target: str  # a group name, "score" or "tier"
     op: ExpectOp
@@ -432,7 +430,7 @@ class Expectation:
     loc: Span | None = _loc()
 
 
-@dataclass(frozen=True)
+@node
 class TestCase:
     name: str
     as_of: _dt.datetime
@@ -452,7 +450,7 @@ MAX_DURATION_SECONDS = MAX_DURATION_DAYS * 86400
 EARLIEST_AS_OF = _dt.datetime(1900, 1, 1, tzinfo=_dt.timezone.utc)
 
 
-@dataclass(frozen=True)
+@node
 class Model:
     name: str
     path: str
@@ -490,15 +488,15 @@ class Model:
 
 
 def to_json(obj):
-    """A stable JSON-ready form of any Model node: dataclasses become objects with a `node` key."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+    """A stable JSON-ready form of any Model node: nodes become objects with a `node` key."""
+    if is_node(obj):
         out = {"node": type(obj).__name__}
-        for f in dataclasses.fields(obj):
-            value = getattr(obj, f.name)
-            if f.name == "loc":
+        for name in fields(obj):
+            value = getattr(obj, name)
+            if name == "loc":
                 out["loc"] = None if value is None else f"{value.path}:{value.line}:{value.col}"
                 continue
-            out[f.name] = to_json(value)
+            out[name] = to_json(value)
         return out
     if isinstance(obj, (list, tuple)):
         return [to_json(x) for x in obj]

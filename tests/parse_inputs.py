@@ -3,9 +3,10 @@ block of the docs), and `dump`, which shows everything of a parsed node, spans i
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from pathlib import Path
+
+from leadrules.nodes import fields, is_node
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,9 +25,8 @@ DOC_BLOCKS = [
 def dump(node):
     """Everything of a node, spans included (nodes compare without their spans); a token's text
     as plain `str`."""
-    if dataclasses.is_dataclass(node):
-        fields = dataclasses.fields(node)
-        return (type(node).__name__, tuple((f.name, dump(getattr(node, f.name))) for f in fields))
+    if is_node(node):
+        return (type(node).__name__, tuple((n, dump(getattr(node, n))) for n in fields(node)))
     if isinstance(node, (tuple, list)):
         return tuple(dump(x) for x in node)
     if isinstance(node, str):

@@ -18,7 +18,20 @@ ROOT = Path(__file__).resolve().parent.parent / "leadrules"
 # and every layer below it, never one above.
 LAYERS: list[tuple[int, tuple[str, ...]]] = [
     # the basics: the location type, diagnostics and their renderers, the IR, the data readers
-    (0, ("_startup", "source", "diagnostics", "doclinks", "sarif", "model", "functions", "data")),
+    (
+        0,
+        (
+            "_startup",
+            "nodes",
+            "source",
+            "diagnostics",
+            "doclinks",
+            "sarif",
+            "model",
+            "functions",
+            "data",
+        ),
+    ),
     (1, ("syntax",)),  # text -> AST, the formatter
     (2, ("check",)),  # AST -> Model + diagnostics
     (3, ("engine", "targets")),  # the Model's backends: interpreter, SQL engines, compilers

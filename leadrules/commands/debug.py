@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
 import click
 
 from leadrules.commands.common import EXIT_INPUT, EXIT_USAGE, fail, load_or_exit
+from leadrules.nodes import fields, is_node
 
 
 def ast_json(node):
@@ -18,10 +18,10 @@ def ast_json(node):
 
     if isinstance(node, Span):
         return [node.line, node.col, node.end_line, node.end_col]
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+    if is_node(node):
         out = {"node": type(node).__name__}
-        for f in dataclasses.fields(node):
-            out[f.name] = ast_json(getattr(node, f.name))
+        for name in fields(node):
+            out[name] = ast_json(getattr(node, name))
         return out
     if isinstance(node, (list, tuple)):
         return [ast_json(x) for x in node]

@@ -13,6 +13,7 @@ import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 
+from leadrules import nodes
 from leadrules.model import Attribute, EventType, Group, GroupScore, Model, Rule, Tier, walk
 
 KINDS = ("declaration", "rule", "group", "clamp", "tier", "tier order")
@@ -239,10 +240,10 @@ def _renumber(groups: list[Group]) -> tuple[Group, ...]:
     out = []
     for group in groups:
         rules = tuple(
-            dataclasses.replace(r, id=f"{group.name}/{i}", group=group.name)
+            nodes.replace(r, id=f"{group.name}/{i}", group=group.name)
             for i, r in enumerate(group.rules, 1)
         )
-        out.append(dataclasses.replace(group, rules=rules))
+        out.append(nodes.replace(group, rules=rules))
     return tuple(out)
 
 
@@ -254,7 +255,7 @@ def merged_declarations(old: Model, new: Model) -> dict:
     for event in old.events:
         other = new.event(event.name)
         extra = () if other is None else tuple(p for p in other.props if event.prop(p.name) is None)
-        events.append(dataclasses.replace(event, props=event.props + extra))
+        events.append(nodes.replace(event, props=event.props + extra))
     events += [e for e in new.events if old.event(e.name) is None]
     return {"attributes": tuple(attributes), "events": tuple(events)}
 
@@ -279,8 +280,8 @@ def _with_rule(old: Model, new: Model, change: Change) -> tuple[Group, ...]:
         if change.action == "removed":
             del rules[at]
         else:
-            rules[at] = dataclasses.replace(change.new, id=change.old.id)
-    groups[index] = dataclasses.replace(groups[index], rules=tuple(rules))
+            rules[at] = nodes.replace(change.new, id=change.old.id)
+    groups[index] = nodes.replace(groups[index], rules=tuple(rules))
     return _renumber(groups)
 
 
@@ -312,30 +313,30 @@ def apply_change(old: Model, new: Model, change: Change) -> Model | None:
     alone (a tier of NEW that tests a group OLD lacks)."""
     decls = merged_declarations(old, new)
     if change.kind == "rule":
-        return dataclasses.replace(old, groups=_with_rule(old, new, change), **decls)
+        return nodes.replace(old, groups=_with_rule(old, new, change), **decls)
     if change.kind == "group":
         groups = tuple(
-            dataclasses.replace(g, cap=change.new.cap) if g.name == change.new.name else g
+            nodes.replace(g, cap=change.new.cap) if g.name == change.new.name else g
             for g in old.groups
         )
-        return dataclasses.replace(old, groups=groups, **decls)
+        return nodes.replace(old, groups=groups, **decls)
     if change.kind == "declaration":
         swap = change.new
         attributes = tuple(swap if a.name == swap.name else a for a in decls["attributes"])
         events = tuple(swap if e.name == swap.name else e for e in decls["events"])
         if isinstance(swap, Attribute):
-            return dataclasses.replace(old, attributes=attributes, events=decls["events"])
-        return dataclasses.replace(old, attributes=decls["attributes"], events=events)
+            return nodes.replace(old, attributes=attributes, events=decls["events"])
+        return nodes.replace(old, attributes=decls["attributes"], events=events)
     if change.kind == "clamp":
-        return dataclasses.replace(old, clamp=change.new, **decls)
+        return nodes.replace(old, clamp=change.new, **decls)
     if change.kind == "tier":
         tiers = _with_tier(old, new, change)
         refs = set().union(*(_group_refs(t.cond) for t in tiers if t.cond is not None))
         if not refs <= set(old.group_names):
             return None
-        return dataclasses.replace(old, tiers=tiers, **decls)
+        return nodes.replace(old, tiers=tiers, **decls)
     if change.kind == "tier order":
         by_name = {t.name: t for t in old.tiers}
         tiers = tuple(by_name[n] for n in _order_names(old.tier_names, change.new))
-        return dataclasses.replace(old, tiers=tiers, **decls)
+        return nodes.replace(old, tiers=tiers, **decls)
     raise ValueError(f"unknown change kind {change.kind!r}")  # pragma: no cover

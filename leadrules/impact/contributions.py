@@ -16,12 +16,12 @@ returns None and the caller scores each model instead.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from leadrules import nodes
 from leadrules.engine import LeadResult
 from leadrules.impact.retier import needs_data, reads_like
 from leadrules.model import Group, Model, Rule
@@ -69,7 +69,7 @@ class Probe:
         base = len(old.groups)
         for i, key in enumerate(sorted(rule_index, key=repr)):
             name = f"{prefix}rule_{i + 1}"
-            rule = dataclasses.replace(first[key], id=f"{name}/1", group=name)
+            rule = nodes.replace(first[key], id=f"{name}/1", group=name)
             extra.append(Group(name, None, (rule,)))
             rule_index[key] = base + i
         raw_index = {}
@@ -77,14 +77,13 @@ class Probe:
             if g.cap is not None:
                 name = f"{prefix}raw_{g.name}"
                 rules = tuple(
-                    dataclasses.replace(r, id=f"{name}/{j}", group=name)
-                    for j, r in enumerate(g.rules, 1)
+                    nodes.replace(r, id=f"{name}/{j}", group=name) for j, r in enumerate(g.rules, 1)
                 )
                 raw_index[g.name] = base + len(extra)
                 extra.append(Group(name, None, rules))
         from leadrules.impact.changes import merged_declarations
 
-        model = dataclasses.replace(
+        model = nodes.replace(
             old,
             groups=old.groups + tuple(extra),
             clamp=None,

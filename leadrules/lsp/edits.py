@@ -14,6 +14,7 @@ from leadrules.functions import FUNCTIONS
 from leadrules.lsp import convert
 from leadrules.lsp.index import Index
 from leadrules.lsp.state import Analysis
+from leadrules.nodes import fields, is_node
 from leadrules.syntax import ast, printer
 from leadrules.syntax.ast import Span
 
@@ -239,10 +240,9 @@ def _parent_of(span: Span, node, parent=None):
             if found is not None:
                 return found
         return None
-    fields = getattr(node, "__dataclass_fields__", None)
-    if not fields:
+    if not is_node(node):
         return None
-    for f in fields:
+    for f in fields(node):
         if f == "span":
             continue
         found = _parent_of(span, getattr(node, f), node)

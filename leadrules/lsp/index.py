@@ -9,9 +9,9 @@ test's `event` line).
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
+from leadrules.nodes import fields, is_node
 from leadrules.syntax import ast
 from leadrules.syntax.ast import Span
 
@@ -196,7 +196,7 @@ class _Walker:
         elif isinstance(e, tuple):
             for x in e:
                 self.expr(x, event)
-        elif dataclasses.is_dataclass(e):
+        elif is_node(e):
             for name in _fields(type(e)):
                 self.expr(getattr(e, name), event)
 
@@ -207,5 +207,5 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 def _fields(cls: type) -> tuple[str, ...]:
     names = _FIELDS.get(cls)
     if names is None:
-        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.name != "span")
+        names = _FIELDS[cls] = tuple(name for name in fields(cls) if name != "span")
     return names

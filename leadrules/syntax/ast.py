@@ -2,16 +2,15 @@
 
 Nothing here is resolved: a `Name` may turn out to be an attribute, an event, a
 signal, a const or a group. The checker (`leadrules.check`) decides and builds
-the Model. Nodes are frozen dataclasses so that trees can be compared and hashed.
-Every class has a docstring: `dataclass` otherwise builds one from `inspect.signature`,
-which costs `leadrules check` a few milliseconds of start-up.
+the Model. Nodes are frozen node classes (`leadrules/nodes.py`) so that trees can be compared
+and hashed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Union
 
+from leadrules.nodes import field, node
 from leadrules.source import Span as Span  # re-exported: every node carries one
 
 if TYPE_CHECKING:  # the Model's names for the words the grammar allows
@@ -25,7 +24,7 @@ def _span_field():
 # ---- expressions -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@node
 class Name:
     """A name, resolved by the checker: an attribute, event, signal, const, group or tier."""
 
@@ -33,7 +32,7 @@ class Name:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class Literal:
     """A string, number, bool or timestamp literal.
 
@@ -46,7 +45,7 @@ class Literal:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class ListLit:
     """`[a, b, ...]`: a list of literals."""
 
@@ -54,7 +53,7 @@ class ListLit:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class Range:
     """`A..B`: an inclusive number range (in a tier, an end may name a value const)."""
 
@@ -63,7 +62,7 @@ class Range:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class Call:
     """`lower(x)`, `domain(x)` or `days_since(x)`."""
 
@@ -72,7 +71,7 @@ class Call:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class Where:
     """`E where COND`: the events of E whose properties satisfy COND."""
 
@@ -81,7 +80,7 @@ class Where:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class Duration:
     """`12h`, `30d`, `2w`."""
 
@@ -97,7 +96,7 @@ class Duration:
         return f"{self.amount}{self.unit}"
 
 
-@dataclass(frozen=True)
+@node
 class Compare:
     """`left OP right` with OP one of `==` `!=` `<` `<=` `>` `>=`."""
 
@@ -107,7 +106,7 @@ class Compare:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class In:
     """`left in TARGET` / `left not in TARGET`: a list, a range or a list const."""
 
@@ -117,7 +116,7 @@ class In:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class TextOp:
     """`left contains|starts_with|ends_with right`."""
 
@@ -127,7 +126,7 @@ class TextOp:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class IsMissing:
     """`operand is missing` / `operand is present`."""
 
@@ -136,7 +135,7 @@ class IsMissing:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class Count:
     """`E OP N times [within D]`."""
 
@@ -147,7 +146,7 @@ class Count:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class Within:
     """`E within D`."""
 
@@ -156,7 +155,7 @@ class Within:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class NoWithin:
     """`no E within D`."""
 
@@ -165,7 +164,7 @@ class NoWithin:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class NoActivity:
     """`no_activity D`."""
 
@@ -173,7 +172,7 @@ class NoActivity:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class Not:
     """`not operand`."""
 
@@ -181,7 +180,7 @@ class Not:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class And:
     """`a and b and ...`, flattened."""
 
@@ -189,7 +188,7 @@ class And:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class Or:
     """`a or b or ...`, flattened."""
 
@@ -197,7 +196,7 @@ class Or:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class Paren:
     """Parentheses, kept so that the formatter can keep the user's grouping."""
 
@@ -230,7 +229,7 @@ Expr = Union[
 # ---- statements ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@node
 class ModelDecl:
     """`model "NAME"`."""
 
@@ -238,7 +237,7 @@ class ModelDecl:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class Import:
     """`import "PATH"`."""
 
@@ -246,7 +245,7 @@ class Import:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class LeadDecl:
     """`lead NAME: TYPE [from "column"] [crm "internal_name"]`."""
 
@@ -257,7 +256,7 @@ class LeadDecl:
     crm: str | None = None  # the CRM's internal property name, when it differs from the column
 
 
-@dataclass(frozen=True)
+@node
 class Prop:
     """`NAME: TYPE [from "column"]` in an event's property list."""
 
@@ -267,7 +266,7 @@ class Prop:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class EventDecl:
     """`event NAME[(props)] [from "Name"]`; `has_parens` keeps `event x()` apart."""
 
@@ -278,7 +277,7 @@ class EventDecl:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class SignalDecl:
     """`signal NAME = EVENT where COND`."""
 
@@ -288,7 +287,7 @@ class SignalDecl:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class ConstDecl:
     """`const NAME = LITERAL | LIST`."""
 
@@ -297,7 +296,7 @@ class ConstDecl:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class Rule:
     """`COND: POINTS`."""
 
@@ -306,7 +305,7 @@ class Rule:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class EachRule:
     """`each E [within D]: POINTS [cap N]`."""
 
@@ -317,7 +316,7 @@ class EachRule:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class Group:
     """`NAME [cap N]:` and its indented rules."""
 
@@ -327,7 +326,7 @@ class Group:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class Clamp:
     """`clamp A..B`."""
 
@@ -336,7 +335,7 @@ class Clamp:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class Tier:
     """`tier NAME OP N`, `tier NAME A..B` or `tier NAME when COND`.
 
@@ -352,7 +351,7 @@ class Tier:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class Action:
     """One line of an `on` block: `kind` is notify|task|set|email|sms|webhook|delay."""
 
@@ -361,7 +360,7 @@ class Action:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class OnBlock:
     """`on enter|exit TIER:` and its actions."""
 
@@ -371,7 +370,7 @@ class OnBlock:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class Assign:
     """`NAME = LITERAL` in a test's `lead` or `event` line."""
 
@@ -380,7 +379,7 @@ class Assign:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class TestEvent:
     """`event E [PROP = V, ...] [N times] [D ago | at T]` in a test."""
 
@@ -392,7 +391,7 @@ class TestEvent:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class Expect:
     """`expect TARGET OP VALUE` or `expect TARGET is missing|present` in a test."""
 
@@ -402,7 +401,7 @@ class Expect:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class TestAsOf:
     """`as_of TIMESTAMP` in a test."""
 
@@ -410,7 +409,7 @@ class TestAsOf:
     span: Span = _span_field()
 
 
-@dataclass(frozen=True)
+@node
 class TestLead:
     """`lead NAME = V, ...` in a test."""
 
@@ -421,7 +420,7 @@ class TestLead:
 TestStmt = Union[TestAsOf, TestLead, TestEvent, Expect]
 
 
-@dataclass(frozen=True)
+@node
 class TestBlock:
     """`test "NAME":` and its lines."""
 
@@ -447,7 +446,7 @@ Statement = Union[
 ]
 
 
-@dataclass(frozen=True)
+@node
 class Comment:
     """A `#` comment, kept for the formatter."""
 
@@ -457,7 +456,7 @@ class Comment:
     own_line: bool  # True when nothing but blanks precede it on its line
 
 
-@dataclass(frozen=True)
+@node
 class File:
     """A parsed file: its statements in order and its comments."""
 

@@ -22,10 +22,11 @@ returning text that means something else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from leadrules import diagnostics as dg
+from leadrules.nodes import compared_fields
 from leadrules.syntax import ast, printer
 from leadrules.syntax.parser import parse_text
 
@@ -205,6 +206,7 @@ _SCALARS = frozenset({int, str, bool, type(None)})
 
 @cache
 def _compared_fields(cls: type) -> tuple[str, ...]:
-    if not is_dataclass(cls):
-        raise TypeError(f"unexpected {cls.__name__} in a syntax tree")
-    return tuple(f.name for f in fields(cls) if f.compare)
+    try:
+        return compared_fields(cls)
+    except TypeError:
+        raise TypeError(f"unexpected {cls.__name__} in a syntax tree") from None

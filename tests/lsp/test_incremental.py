@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from leadrules.check import check
 from leadrules.lsp.state import State
+from leadrules.nodes import fields, is_node
 from tests.conftest import ROOT
 
 FILES = sorted(
@@ -22,9 +23,11 @@ FILES = sorted(
 
 def dump(node):
     """Everything of a value, spans and locations included (they do not take part in `==`)."""
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        fields = dataclasses.fields(node)
-        return (type(node).__name__, tuple((f.name, dump(getattr(node, f.name))) for f in fields))
+    if is_node(node):
+        return (type(node).__name__, tuple((n, dump(getattr(node, n))) for n in fields(node)))
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):  # a diagnostic
+        names = [f.name for f in dataclasses.fields(node)]
+        return (type(node).__name__, tuple((n, dump(getattr(node, n))) for n in names))
     if isinstance(node, (tuple, list)):
         return tuple(dump(x) for x in node)
     if isinstance(node, dict):

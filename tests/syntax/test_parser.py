@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
 from lark import Token, Tree
 
+from leadrules.nodes import fields, is_node
 from leadrules.syntax import ast
 from leadrules.syntax.parser import grammar_path, lark_parser, parse_text
 
@@ -30,10 +30,10 @@ def nodes(node):
     """Every AST node under `node` (itself included)."""
     if isinstance(node, ast.Span):
         return
-    if dataclasses.is_dataclass(node):
+    if is_node(node):
         yield node
-        for f in dataclasses.fields(node):
-            yield from nodes(getattr(node, f.name))
+        for name in fields(node):
+            yield from nodes(getattr(node, name))
     elif isinstance(node, (list, tuple)):
         for x in node:
             yield from nodes(x)
@@ -288,10 +288,10 @@ def test_no_lark_objects_leak_into_the_ast():
     for path in sorted((ROOT / "tests" / "corpus" / "valid").glob("*.lrules")):
         tree, _ = parse_text(path.read_bytes(), path.name)
         for node in nodes(tree.statements):
-            for f in dataclasses.fields(node):
-                value = getattr(node, f.name)
+            for name in fields(node):
+                value = getattr(node, name)
                 for v in value if isinstance(value, tuple) else (value,):
-                    assert not isinstance(v, (Tree, Token)), (node, f.name)
+                    assert not isinstance(v, (Tree, Token)), (node, name)
 
 
 def test_spans_point_at_the_text():
