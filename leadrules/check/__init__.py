@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from leadrules import diagnostics as dg
 from leadrules import model as m
@@ -29,7 +29,12 @@ class Result:
 
 
 def check(
-    path: str | Path, text: str | bytes | None = None, *, parse=None, memo=None, read=None
+    path: str | os.PathLike[str],
+    text: str | bytes | None = None,
+    *,
+    parse=None,
+    memo=None,
+    read=None,
 ) -> Result:
     """Parse and check a file (and its imports). Never raises for bad input: see `diagnostics`.
 

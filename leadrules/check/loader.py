@@ -6,8 +6,8 @@ statements come before the statements of the file that imports it, each file onc
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from leadrules import diagnostics as dg
 from leadrules.syntax import ast
@@ -21,22 +21,54 @@ class Loaded:
     diagnostics: list[dg.Diagnostic] = field(default_factory=list)
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+# Paths are plain strings here, as `os.path` takes them (`check` does not import `pathlib`: it
+# costs a start-up about 4% of `leadrules check`); they are shown as `pathlib` shows them.
 
 
-def load_files(path: str | Path, text: str | bytes | None = None, parse=None, read=None) -> Loaded:
+def _root_and_parts(path: str) -> tuple[str, list[str]]:
+    root = "//" if path.startswith("//") and not path.startswith("///") else path[:1] == "/" and "/"
+    return root or "", [p for p in path.split("/") if p and p != "."]
+
+
+def _plain(path: str) -> str:
+    """`path` as `str(PurePosixPath(path))` writes it: no empty or `.` parts (`..` kept)."""
+    root, parts = _root_and_parts(path)
+    return root + "/".join(parts) or "."
+
+
+def _parent(path: str) -> str:
+    """The folder of `path`, as `PurePosixPath(path).parent` gives it."""
+    root, parts = _root_and_parts(path)
+    return root + "/".join(parts[:-1]) or "."
+
+
+def _display(path: str) -> str:
+    """`path` relative to the working folder when it is inside it, else as written."""
+    real, cwd = os.path.realpath(path), os.path.realpath(os.getcwd())
+    if real == cwd:
+        return "."
+    inside = cwd.rstrip("/") + "/"
+    return real[len(inside) :] if real.startswith(inside) else _plain(path)
+
+
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def load_files(
+    path: str | os.PathLike[str],
+    text: str | bytes | None = None,
+    parse=None,
+    read=None,
+) -> Loaded:
     """`parse(text, display_path)` replaces `parse_text` (the language server's cached parse);
-    `read(path) -> bytes` replaces reading a file from disk (raising `OSError` when it cannot:
-    `REV:PATH` reads the files of a git revision)."""
+    `read(path: str) -> bytes` replaces reading a file from disk (raising `OSError` when it
+    cannot: `REV:PATH` reads the files of a git revision)."""
     out = Loaded()
-    seen: dict[Path, str] = {}
-    root = Path(path)
+    seen: dict[str, str] = {}
     _load(
-        root,
+        os.fspath(path),
         text,
         out,
         seen,
@@ -44,13 +76,13 @@ def load_files(path: str | Path, text: str | bytes | None = None, parse=None, re
         via=None,
         display=str(path),
         parse=parse or parse_text,
-        read=read or Path.read_bytes,
+        read=read or _read_bytes,
     )
     return out
 
 
 def _load(
-    path: Path,
+    path: str,
     text,
     out: Loaded,
     seen: dict,
@@ -58,9 +90,12 @@ def _load(
     via: ast.Import | None,
     display: str | None = None,
     parse=parse_text,
-    read=Path.read_bytes,
+    read=_read_bytes,
+    folder: str = ".",
 ):
-    key = path.resolve()
+    """Load `path` (imported by `via` from a file in `folder`, or the file checked) and, first,
+    its imports."""
+    key = os.path.realpath(path)
     shown = display or _display(path)
     if key in stack:
         assert via is not None  # only an import can lead back into the stack
@@ -91,7 +126,7 @@ def _load(
                     f"cannot import `{via.path}`: {e.strerror or 'not readable'}",
                     via.span,
                     label="imported here",
-                    help=f"the path is relative to this file's folder ({_display(path.parent)})",
+                    help=f"the path is relative to this file's folder ({_display(folder)})",
                 )
             )
             return
@@ -112,6 +147,8 @@ def _load(
     stack.append(key)
     for stmt in tree.statements:
         if isinstance(stmt, ast.Import):
-            _load(path.parent / stmt.path, None, out, seen, stack, stmt, parse=parse, read=read)
+            here = _parent(path)
+            target = os.path.join(here, stmt.path)
+            _load(target, None, out, seen, stack, stmt, parse=parse, read=read, folder=here)
     stack.pop()
     out.files.append(tree)

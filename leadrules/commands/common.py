@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from pathlib import Path
 
 import click
 
@@ -117,6 +116,8 @@ def write_output(text: str, path: str | None, make_parents: bool = False) -> Non
             _silence_stdout()
             fail(f"cannot write to standard output: {e.strerror}", EXIT_USAGE)
         return
+    from pathlib import Path  # not at import: `check` never writes a file
+
     try:
         target = Path(path)
         if make_parents:

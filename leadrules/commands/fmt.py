@@ -8,9 +8,9 @@ A file with syntax errors is left alone: its diagnostics are printed and the exi
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import click
 
@@ -53,10 +53,12 @@ def expand(files: tuple[str, ...]) -> list[str]:
     (`.git`, `.venv`: an installed package's examples are not the project's). Missing: exit 2."""
     out: list[str] = []
     for f in files:
-        p = Path(f)
-        if f == STDIN or p.is_file():
+        if f == STDIN or os.path.isfile(f):
             out.append(f)
-        elif p.is_dir():
+        elif os.path.isdir(f):
+            from pathlib import Path  # only for a folder: `check FILE` does without it
+
+            p = Path(f)
             out.extend(
                 str(x)
                 for x in sorted(p.rglob("*.lrules"))
@@ -68,12 +70,17 @@ def expand(files: tuple[str, ...]) -> list[str]:
     return out
 
 
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def _one(path: str, *, write: bool, check: bool, show_diff: bool) -> Outcome:
     from leadrules.syntax.formatter import FormatterBug, format_text
 
     display = "<stdin>" if path == STDIN else path
     try:
-        data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
+        data = sys.stdin.buffer.read() if path == STDIN else _read(path)
     except OSError as e:
         click.echo(f"error: cannot read {display}: {e.strerror}", err=True)
         return Outcome(display, failed=True)
@@ -94,7 +101,8 @@ def _one(path: str, *, write: bool, check: bool, show_diff: bool) -> Outcome:
         sys.stdout.buffer.write(new)
         sys.stdout.flush()
     elif changed and write:
-        Path(path).write_bytes(new)
+        with open(path, "wb") as f:
+            f.write(new)
     if changed and check:
         click.echo(display)
     if changed and show_diff:

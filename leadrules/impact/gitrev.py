@@ -74,7 +74,7 @@ def reader(spec: RevPath, cwd: Path | None = None) -> tuple[Path, Callable[[Path
     except GitError as e:
         raise GitError(f"{spec}: {e}") from None
 
-    def read(path: Path) -> bytes:
+    def read(path: str) -> bytes:
         where = Path(os.path.normpath(cwd / path))  # `..` as written, no symlink of the tree
         try:
             rel = PurePosixPath(where.relative_to(top).as_posix())

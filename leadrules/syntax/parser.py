@@ -10,10 +10,10 @@ failed (keeping line numbers), so one run reports the errors of several statemen
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from leadrules import diagnostics as dg
@@ -22,23 +22,38 @@ from leadrules.syntax.ast import Span
 from leadrules.syntax.builder import AstBuilder, BadSyntax, unescape
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from lark import Lark, Token
 
-__all__ = ["grammar_path", "lark_parser", "parse_file", "parse_text", "unescape"]
+__all__ = ["grammar_path", "grammar_text", "lark_parser", "parse_file", "parse_text", "unescape"]
 
 MAX_ERRORS = 20  # syntax errors reported per file before giving up
 
 
 def grammar_path() -> Path:
     """The grammar ships inside the wheel as leadrules/grammar/; in a checkout it is ../grammar/."""
-    here = Path(__file__).resolve().parent.parent
+    from pathlib import Path
+
+    return Path(_grammar_file())
+
+
+@cache
+def _grammar_file() -> str:
+    here = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     for candidate in (
-        here / "grammar" / "leadrules.lark",
-        here.parent / "grammar" / "leadrules.lark",
+        os.path.join(here, "grammar", "leadrules.lark"),
+        os.path.join(os.path.dirname(here), "grammar", "leadrules.lark"),
     ):
-        if candidate.is_file():
+        if os.path.isfile(candidate):
             return candidate
     raise FileNotFoundError("leadrules.lark not found beside the package")
+
+
+def grammar_text() -> str:
+    """The grammar's text (the parser's definition)."""
+    with open(_grammar_file(), encoding="utf-8") as f:
+        return f.read()
 
 
 @cache
@@ -48,7 +63,7 @@ def grammar_words(rule: str | None = None) -> frozenset[str]:
     that one rule."""
     import re
 
-    text = re.sub(r"//[^\n]*", "", grammar_path().read_text(encoding="utf-8"))
+    text = re.sub(r"//[^\n]*", "", grammar_text())
     if rule is not None:
         found = re.search(rf"^{rule}:.*?(?=^\S|\Z)", text, re.M | re.S)
         text = found.group(0) if found else ""
@@ -130,7 +145,7 @@ def lark_parser() -> Lark:
     from lark import Token
 
     builder.TOKENS = (lalr.Token, Token)  # the builder reads Lark's tokens too
-    grammar = grammar_path().read_text(encoding="utf-8")
+    grammar = grammar_text()
     hooks = {
         "postlex": _indenter(),
         "transformer": _CALLBACKS,
@@ -197,7 +212,7 @@ def runtime() -> lalr.Runtime | None:
     if folder is None:
         return None
     key = (
-        grammar_path().read_text(encoding="utf-8"),
+        grammar_text(),
         repr(OPTIONS),
         _lark_stamp(),
         sys.version,  # the compiled patterns are this Python's (`lalr.compiled_parts`)
@@ -362,9 +377,9 @@ def _too_deep(stmts, path: str) -> dg.Diagnostic | None:
     return None
 
 
-def parse_file(path: str | Path, display: str | None = None):
-    p = Path(path)
-    return parse_text(p.read_bytes(), display or str(path))
+def parse_file(path: str | os.PathLike[str], display: str | None = None):
+    with open(path, "rb") as f:
+        return parse_text(f.read(), display or str(path))
 
 
 def _blank_statement(text: str, line: int) -> str | None:
