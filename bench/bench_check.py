@@ -1,10 +1,12 @@
 """Benchmark: the front end (parse + check).
 
-    .venv/bin/python bench/bench_check.py [--rules 10000] [--runs 15]
+    .venv/bin/python bench/bench_check.py [--rules 10000] [--runs 15] [--instructions]
 
 1. Start-up: `leadrules check examples/b2b_saas.lrules` as a whole process against a bare
-   `python -c pass`, the median of --runs runs each (goal: at most 8x), and the same with the
-   start-up cache off (LEADRULES_NO_STARTUP_CACHE=1) for comparison.
+   `python -c pass`, the median of --runs runs each, the two run in turn (goal: at most 8x),
+   and the same with the start-up cache off (LEADRULES_NO_STARTUP_CACHE=1) for comparison;
+   with --instructions, the instructions each executes (valgrind), which a busy machine does
+   not change.
 2. Imports: the heavy modules (duckdb, jinja2, pyarrow) `check` must not import.
 3. Throughput: parse + check of a generated file of --rules rules (the rules of
    examples/b2b_saas.lrules, repeated with varied constants), lines per second, split into
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -30,21 +33,40 @@ EXAMPLE = ROOT / "examples" / "b2b_saas.lrules"
 LEADRULES = Path(sys.executable).parent / "leadrules"
 
 
-def median_seconds(cmd: list[str], runs: int, env=None) -> tuple[float, float]:
-    """Median wall time and median CPU time (user + system) of `runs` runs of `cmd`.
+def interleaved(cmds: dict[str, tuple[list[str], dict | None]], runs: int) -> dict:
+    """Median wall time and median CPU time (user + system) of each command, run in turn,
+    `runs` rounds: on a shared machine whose speed drifts from minute to minute, every command
+    sees the same drift (measured one after the other, the bare interpreter and `check` were
+    taken minutes apart and their ratio moved from 5.9x to 8.2x between runs of the same code).
 
     CPU time is what the process itself costs; wall time also counts waiting for a busy
     machine's cores, so on a shared machine the CPU figure is the steadier one.
     """
-    walls, cpus = [], []
+    walls: dict[str, list[float]] = {name: [] for name in cmds}
+    cpus: dict[str, list[float]] = {name: [] for name in cmds}
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t = time.perf_counter()
-        subprocess.run(cmd, check=False, capture_output=True, cwd=ROOT, env=env)
-        walls.append(time.perf_counter() - t)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return statistics.median(walls), statistics.median(cpus)
+        for name, (cmd, env) in cmds.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t = time.perf_counter()
+            subprocess.run(cmd, check=False, capture_output=True, cwd=ROOT, env=env)
+            walls[name].append(time.perf_counter() - t)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return {name: (statistics.median(walls[name]), statistics.median(cpus[name])) for name in cmds}
+
+
+def instructions(cmd: list[str], env: dict) -> int:
+    """Instructions the process executes (valgrind's callgrind): the same on a busy machine."""
+    out = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    (count,) = re.findall(r"refs:\s+([\d,]+)", out.stderr)
+    return int(count.replace(",", ""))
 
 
 def heavy_imports() -> list[str]:
@@ -95,23 +117,38 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--rules", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count the instructions of the start-up (needs valgrind)",
+    )
     args = ap.parse_args()
 
     # warm the caches; bytecode is written as an installed package has it, even where the
     # environment says PYTHONDONTWRITEBYTECODE (it would otherwise compile every module each run)
     compiled = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     subprocess.run([str(LEADRULES), "check", str(EXAMPLE)], capture_output=True, env=compiled)
-    bare = median_seconds([sys.executable, "-c", "pass"], args.runs)
-    check = median_seconds([str(LEADRULES), "check", str(EXAMPLE)], args.runs)
-    # the same without the start-up cache (leadrules/_startup.py), for comparison
-    off = {**os.environ, "LEADRULES_NO_STARTUP_CACHE": "1"}
-    uncached = median_seconds([str(LEADRULES), "check", str(EXAMPLE)], args.runs, env=off)
+    off = {**compiled, "LEADRULES_NO_STARTUP_CACHE": "1"}  # without leadrules/_startup.py
+    bare_cmd = [sys.executable, "-c", "pass"]
+    check_cmd = [str(LEADRULES), "check", str(EXAMPLE)]
+    times = interleaved(
+        {"bare": (bare_cmd, compiled), "check": (check_cmd, compiled), "off": (check_cmd, off)},
+        args.runs,
+    )
+    bare, check, uncached = times["bare"], times["check"], times["off"]
     for i, what in enumerate(("wall", "cpu")):
         print(
             f"start-up ({what}): python -c pass {bare[i] * 1000:.0f} ms, leadrules check "
             f"b2b_saas {check[i] * 1000:.0f} ms: {check[i] / bare[i]:.1f}x (goal <= 8x); "
             f"without the start-up cache {uncached[i] * 1000:.0f} ms: "
             f"{uncached[i] / bare[i]:.1f}x"
+        )
+    if args.instructions:
+        n_bare = instructions(bare_cmd, compiled)
+        n_check = instructions([sys.executable, *check_cmd], compiled)  # the script, as run
+        print(
+            f"start-up (instructions, callgrind): python -c pass {n_bare / 1e6:.1f} M, leadrules "
+            f"check b2b_saas {n_check / 1e6:.1f} M: {n_check / n_bare:.2f}x (goal <= 8x)"
         )
     print(f"heavy modules imported by check: {heavy_imports() or 'none'}")
 
