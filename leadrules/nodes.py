@@ -138,9 +138,11 @@ def _methods(cls: type, names: list[str], compared: list[str], post_init: bool) 
         "    return NotImplemented\n"
         f"def __hash__(self):\n    return hash(({mine}))\n"
     )
-    namespace = {"__name__": cls.__module__}
-    exec(_startup.compiled(cls.__module__, text), namespace)
-    return {name: namespace[name] for name in ("__init__", "__eq__", "__hash__")}
+    module = sys.modules.get(cls.__module__)
+    scope = module.__dict__ if module is not None else {"__name__": cls.__module__}
+    made: dict = {}  # the functions' globals are the module's (their annotations resolve there)
+    exec(_startup.compiled(cls.__module__, text), scope, made)
+    return made
 
 
 def _repr(self) -> str:

@@ -7,6 +7,7 @@ import copy
 import dataclasses
 import inspect
 import pickle
+import typing
 from typing import ClassVar
 
 import pytest
@@ -63,6 +64,8 @@ def test_a_node_is_made_compared_hashed_and_shown_as_the_same_dataclass_would_be
     assert Pair.kind == Pair(1).kind == "pair" and "kind" not in nodes.fields(Pair)
     assert Pair.__match_args__ == ("left", "right", "span")
     assert parameters(Pair) == parameters(PairDC)
+    assert typing.get_type_hints(m.Attribute.__init__)["loc"] == Span | None
+    assert not {"__init__", "__eq__", "__hash__"} & vars(m).keys()  # the module's own names only
     assert Pair.__init__.__annotations__ == {
         "left": "int",
         "right": "str",
