@@ -18,9 +18,7 @@ Costs of importing leadrules that the code itself does not need to pay on every 
   Loading them needs neither `hashlib` (Lark's cache key) nor `tempfile` (Lark's cache folder).
 - The `leadrules` command (`lazy_modules`, called by `leadrules/cli.py`; not the library, whose
   process is its caller's) imports `tempfile`, `getpass`, `pkgutil`, `hashlib` and `regex`,
-  which Lark imports at import time and uses only to build or cache a parser, on first use;
-  and `ipaddress`, which `urllib.parse` (imported by `pathlib`) imports at import time and uses
-  only to validate an IPv6 host in a URL.
+  which Lark imports at import time and uses only to build or cache a parser, on first use.
 
 Deleting the cache is always safe; where it cannot be read or written, nothing is cached.
 `LEADRULES_NO_STARTUP_CACHE=1` turns all of it off.
@@ -199,9 +197,8 @@ def _MISSING():
     return dataclasses.MISSING
 
 
-# imported by Lark at import time, used only to build a parser or to key Lark's own cache; and
-# by urllib.parse, used only for a URL's IPv6 host
-LAZY_FOR_THE_COMMAND = ("tempfile", "getpass", "pkgutil", "hashlib", "regex", "ipaddress")
+# imported by Lark at import time, used only to build a parser or to key Lark's own cache
+LAZY_FOR_THE_COMMAND = ("tempfile", "getpass", "pkgutil", "hashlib", "regex")
 
 
 def lazy_modules() -> None:

@@ -12,12 +12,12 @@ when they are of the same class and their compared fields are equal, and hash al
 repr shows the shown fields; assigning or deleting an attribute raises `FrozenNodeError`.
 `fields(node)` names the fields, `replace(node, **changes)` makes a changed copy.
 
-Why not `dataclass`: it does a lot of general work per class at import (about 1 M instructions a
-class: a `Field` per annotation, the typing checks, the methods written out and compiled, the
-ABC bookkeeping), and `leadrules check` defines some eighty node classes before it reads a line
-(docs/performance.md, "Start-up"). Here a class costs one short text: its `__init__`, `__eq__`
-and `__hash__`, written for its fields and compiled once (kept between runs by
-`leadrules/_startup.py`); the repr and the frozen guard are shared functions.
+Why not `dataclass`: it does a lot of general work per class at import (about 0.5 M instructions
+a class even with the methods' code cached: a `Field` per annotation, the typing checks, the
+methods written out, the ABC bookkeeping), and `leadrules check` defines some eighty node
+classes before it reads a line (docs/performance.md, "Start-up"). Here a class costs one short
+text: its `__init__`, `__eq__` and `__hash__`, written for its fields and compiled once (kept
+between runs by `leadrules/_startup.py`); the repr and the frozen guard are shared functions.
 Type checkers read `@node` as a frozen dataclass (PEP 681, `dataclass_transform`).
 """
 

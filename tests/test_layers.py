@@ -23,6 +23,7 @@ LAYERS: list[tuple[int, tuple[str, ...]]] = [
         (
             "_startup",
             "nodes",
+            "paths",
             "source",
             "diagnostics",
             "doclinks",

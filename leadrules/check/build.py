@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from leadrules import diagnostics as dg
 from leadrules import model as m
+from leadrules import paths
 from leadrules.check import blocks
 from leadrules.check import tiers as tier_checks
 from leadrules.check.context import CheckContext
@@ -77,7 +78,7 @@ class ModelBuilder:
         tests = blocks.tests(self.cx, groups, tiers)
         name = next((s.name for s in self.root.statements if isinstance(s, ast.ModelDecl)), None)
         model = m.Model(
-            name=name or _stem(self.root.path),
+            name=name or paths.stem(self.root.path),  # the file's name
             path=self.root.path,
             attributes=tuple(a for a in self.attrs),
             events=tuple(self.events.values()),
@@ -438,12 +439,3 @@ class ModelBuilder:
                     help="`each E: POINTS` gives points for every event E",
                 )
         return self.res.event_source(inner, Ctx("rule"))
-
-
-def _stem(path: str) -> str:
-    """The file's name without its last suffix, as `PurePosixPath(path).stem` gives it (the
-    model's name when it declares none)."""
-    parts = [p for p in path.split("/") if p and p != "."]
-    name = parts[-1] if parts else ""
-    dot = name.rfind(".")
-    return name[:dot] if 0 < dot < len(name) - 1 else name

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 
 from leadrules import diagnostics as dg
+from leadrules import paths
 from leadrules.syntax import ast
 from leadrules.syntax.parser import parse_text
 
@@ -19,41 +20,6 @@ class Loaded:
     files: list[ast.File] = field(default_factory=list)  # dependency order, root last
     sources: dict[str, str] = field(default_factory=dict)  # display path -> text, for rendering
     diagnostics: list[dg.Diagnostic] = field(default_factory=list)
-
-
-# Paths are plain strings here, as `os.path` takes them (`check` does not import `pathlib`: it
-# costs a start-up about 4% of `leadrules check`); they are shown as `pathlib` shows them.
-
-
-def _root_and_parts(path: str) -> tuple[str, list[str]]:
-    root = "//" if path.startswith("//") and not path.startswith("///") else path[:1] == "/" and "/"
-    return root or "", [p for p in path.split("/") if p and p != "."]
-
-
-def _plain(path: str) -> str:
-    """`path` as `str(PurePosixPath(path))` writes it: no empty or `.` parts (`..` kept)."""
-    root, parts = _root_and_parts(path)
-    return root + "/".join(parts) or "."
-
-
-def _parent(path: str) -> str:
-    """The folder of `path`, as `PurePosixPath(path).parent` gives it."""
-    root, parts = _root_and_parts(path)
-    return root + "/".join(parts[:-1]) or "."
-
-
-def _display(path: str) -> str:
-    """`path` relative to the working folder when it is inside it, else as written."""
-    real, cwd = os.path.realpath(path), os.path.realpath(os.getcwd())
-    if real == cwd:
-        return "."
-    inside = cwd.rstrip("/") + "/"
-    return real[len(inside) :] if real.startswith(inside) else _plain(path)
-
-
-def _read_bytes(path: str) -> bytes:
-    with open(path, "rb") as f:
-        return f.read()
 
 
 def load_files(
@@ -76,7 +42,7 @@ def load_files(
         via=None,
         display=str(path),
         parse=parse or parse_text,
-        read=read or _read_bytes,
+        read=read or paths.read_bytes,
     )
     return out
 
@@ -90,17 +56,18 @@ def _load(
     via: ast.Import | None,
     display: str | None = None,
     parse=parse_text,
-    read=_read_bytes,
+    read=paths.read_bytes,
     folder: str = ".",
 ):
     """Load `path` (imported by `via` from a file in `folder`, or the file checked) and, first,
     its imports."""
     key = os.path.realpath(path)
-    shown = display or _display(path)
+    shown = display or paths.display(path)
     if key in stack:
         assert via is not None  # only an import can lead back into the stack
         chain = (
-            " -> ".join(_display(p) for p in stack[stack.index(key) :]) + f" -> {_display(path)}"
+            " -> ".join(paths.display(p) for p in stack[stack.index(key) :])
+            + f" -> {paths.display(path)}"
         )
         out.diagnostics.append(
             dg.make(
@@ -126,7 +93,7 @@ def _load(
                     f"cannot import `{via.path}`: {e.strerror or 'not readable'}",
                     via.span,
                     label="imported here",
-                    help=f"the path is relative to this file's folder ({_display(folder)})",
+                    help=f"the path is relative to this file's folder ({paths.display(folder)})",
                 )
             )
             return
@@ -147,7 +114,7 @@ def _load(
     stack.append(key)
     for stmt in tree.statements:
         if isinstance(stmt, ast.Import):
-            here = _parent(path)
+            here = paths.parent(path)
             target = os.path.join(here, stmt.path)
             _load(target, None, out, seen, stack, stmt, parse=parse, read=read, folder=here)
     stack.pop()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import click
 
 from leadrules import diagnostics as dg
+from leadrules import paths
 from leadrules.commands.common import EXIT_INPUT, EXIT_USAGE
 
 STDIN = "-"
@@ -70,17 +71,12 @@ def expand(files: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _read(path: str) -> bytes:
-    with open(path, "rb") as f:
-        return f.read()
-
-
 def _one(path: str, *, write: bool, check: bool, show_diff: bool) -> Outcome:
     from leadrules.syntax.formatter import FormatterBug, format_text
 
     display = "<stdin>" if path == STDIN else path
     try:
-        data = sys.stdin.buffer.read() if path == STDIN else _read(path)
+        data = sys.stdin.buffer.read() if path == STDIN else paths.read_bytes(path)
     except OSError as e:
         click.echo(f"error: cannot read {display}: {e.strerror}", err=True)
         return Outcome(display, failed=True)

@@ -23,7 +23,6 @@ returning text that means something else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 
 from leadrules import diagnostics as dg
 from leadrules.nodes import compared_fields
@@ -204,7 +203,6 @@ def _strict(node) -> object:
 _SCALARS = frozenset({int, str, bool, type(None)})
 
 
-@cache
 def _compared_fields(cls: type) -> tuple[str, ...]:
     try:
         return compared_fields(cls)

@@ -10,8 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from leadrules.check import check
-from leadrules.check.build import _stem
-from leadrules.check.loader import _display, _parent, _plain
+from leadrules.paths import display, parent, plain, stem
 
 # paths as people and tools write them: parts, `.`, `..`, repeated and trailing slashes, roots
 PATHS = st.lists(
@@ -23,9 +22,9 @@ PATHS = st.lists(
 @given(PATHS)
 def test_paths_are_written_as_pathlib_writes_them(path):
     pure = PurePosixPath(path)
-    assert _plain(path) == str(pure)
-    assert _parent(path) == str(pure.parent)
-    assert _stem(path) == pure.stem
+    assert plain(path) == str(pure)
+    assert parent(path) == str(pure.parent)
+    assert stem(path) == pure.stem
 
 
 def old_display(path: str) -> str:
@@ -53,7 +52,7 @@ def test_a_path_is_shown_relative_to_the_working_folder_as_before(tmp_path, monk
         str(tmp_path / "elsewhere" / "./d.lrules"),
         "/",
     ]:
-        assert _display(path) == old_display(path), path
+        assert display(path) == old_display(path), path
 
 
 def test_imports_are_found_and_shown_from_the_importing_files_folder(tmp_path, monkeypatch):

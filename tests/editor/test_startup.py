@@ -139,32 +139,3 @@ def test_the_parser_tables_are_kept_and_a_stale_or_foreign_file_is_rebuilt(tmp_p
     if hasattr(os, "getuid") and os.getuid() == 0:
         os.chown(tables, 65534, 65534)  # someone else's file: never read
         assert probe(tmp_path)["lark"]
-
-
-def test_a_module_the_command_imports_lazily_works_on_first_use(tmp_path):
-    """`ipaddress` (imported by `urllib.parse`, through `pathlib`) stays unimported until a URL
-    with an IPv6 host needs it, and then answers as the real module."""
-    probe_use = """
-import sys
-from leadrules.cli import main
-import pathlib, urllib.parse
-before = "__file__" in vars(sys.modules["ipaddress"])
-parts = urllib.parse.urlsplit("http://[::1]:8080/x")
-try:
-    urllib.parse.urlsplit("http://[not-an-ip]/")
-    refused = False
-except ValueError:
-    refused = True
-import ipaddress
-print(before, parts.hostname, parts.port, refused, ipaddress.ip_address("::1").version,
-      "__file__" in vars(sys.modules["ipaddress"]))
-"""
-    out = subprocess.run(
-        [sys.executable, "-c", probe_use],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert out.stdout.split() == ["False", "::1", "8080", "True", "6", "True"]
